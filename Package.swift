@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "FreqBench",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "FreqBench", targets: ["FreqBench"]),
+        .executable(name: "freqbench", targets: ["freqbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+    ],
+    targets: [
+        // System libraries (Debian packages installed by ci/setup).
+        .systemLibrary(name: "CCBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        // A small extern "C" API over libtorch; Swift never sees C++.
+        .target(
+            name: "CTorchBridge",
+            cxxSettings: [
+                .define("_GLIBCXX_USE_CXX11_ABI", to: "1"),
+                // torch-api is a committed symlink to /usr/include/torch/csrc/api/include.
+                .headerSearchPath("torch-api"),
+            ],
+            linkerSettings: [
+                .linkedLibrary("torch"),
+                .linkedLibrary("torch_cpu"),
+                .linkedLibrary("c10"),
+            ]
+        ),
+        .target(
+            name: "FreqBench",
+            dependencies: [
+                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CTorchBridge",
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .executableTarget(
+            name: "freqbench",
+            dependencies: [
+                "FreqBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "FreqBenchTests",
+            dependencies: ["FreqBench"]
+        ),
+    ],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,36 @@
+/* CTorchBridge: the only place FreqBench touches libtorch.
+ * Plain C API; every function that can fail returns 0 on success and -1 on error,
+ * with a message copied into `err` (always NUL-terminated when errlen > 0). */
+#ifndef CTORCHBRIDGE_H
+#define CTORCHBRIDGE_H
+#include <stddef.h>
+#include <stdint.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The libtorch version string, e.g. "1.13.0". */
+const char *ctb_version(void);
+int ctb_get_num_threads(void);
+void ctb_set_num_threads(int n);
+
+/** out[rows_a x cols_b] = a[rows_a x inner] @ b[inner x cols_b], computed by libtorch (float32). */
+int ctb_matmul_f32(const float *a, const float *b, int64_t rows_a, int64_t inner, int64_t cols_b,
+                   float *out, char *err, size_t errlen);
+
+/** Describes the tensor stored in a torch `.pt` file (torch.save of a tensor):
+ *  writes its dimensions into shape (up to 8) and their count into ndim. */
+int ctb_pt_tensor_shape(const char *path, int64_t *shape, int64_t *ndim, char *err, size_t errlen);
+
+/** Reads the tensor stored in a torch `.pt` file, converted to float32, into out (capacity elements). */
+int ctb_pt_tensor_read_f32(const char *path, float *out, int64_t capacity, int64_t *numel,
+                           char *err, size_t errlen);
+
+/** Saves a float32 tensor of the given shape to a `.pt` file that Python's torch.load reads. */
+int ctb_pt_tensor_write_f32(const char *path, const float *data, const int64_t *shape, int64_t ndim,
+                            char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

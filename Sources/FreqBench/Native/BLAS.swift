@@ -1,0 +1,40 @@
+import CCBLAS
+
+/// Single-precision matrix products through OpenBLAS (row-major).
+public enum BLAS {
+    /// c[m×n] = alpha · a[m×k] · op(b) + beta · c, where op(b) is b[k×n] or, if `transposeB`, b[n×k]ᵀ.
+    public static func sgemm(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        m: Int, n: Int, k: Int, transposeB: Bool = false, alpha: Float = 1, beta: Float = 0
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha,
+            a, blasint(k), b, blasint(transposeB ? k : n), beta, c, blasint(n))
+    }
+
+    /// Convenience over arrays: returns a[m×k] · b[k×n] (or b[n×k]ᵀ when `transposeB`).
+    public static func multiply(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transposeB: Bool = false) -> [Float] {
+        precondition(a.count == m * k && b.count == k * n, "BLAS.multiply: shapes do not match")
+        var c = [Float](repeating: 0, count: m * n)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    if let x = pa.baseAddress, let y = pb.baseAddress, let z = pc.baseAddress {
+                        sgemm(x, y, z, m: m, n: n, k: k, transposeB: transposeB)
+                    }
+                }
+            }
+        }
+        return c
+    }
+
+    /// OpenBLAS threads used by each call.
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
+
+    /// OpenBLAS build configuration, e.g. "OpenBLAS 0.3.21 ... Cooperlake".
+    public static var configuration: String { String(cString: openblas_get_config()) }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import FreqBench
+
+/// The `freqbench` command line: one verb per pipeline stage. Commands parse their
+/// arguments and call the engine; no pipeline logic lives here.
+@main
+struct FreqBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "freqbench",
+        abstract: "Concept-frequency indexing, search, evaluation and paper checks for CLIP-style models.",
+        version: ToolVersion.current,
+        subcommands: [
+            InfoCommand.self,
+        ]
+    )
+}
