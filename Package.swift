@@ -50,7 +50,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FreqBenchTests",
-            dependencies: ["FreqBench"]
+            // CGit2: GoldenTests create the repository that `golden fetch` reads with libgit2.
+            dependencies: ["FreqBench", "CGit2"]
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -11,6 +11,8 @@ struct FreqBenchCommand: ParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             InfoCommand.self,
+            ReportCommand.self,
+            GoldenCommand.self,
         ]
     )
 }

@@ -7,7 +7,7 @@ public final class GitRepository: @unchecked Sendable {
     /// The working directory (or the git dir of a bare repository).
     public let path: String
 
-    private init(handle: OpaquePointer, path: String) {
+    init(handle: OpaquePointer, path: String) {
         self.handle = handle
         self.path = path
     }

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import FreqBench
+
+/// `freqbench golden`: the upstream lock (lock, fetch) and the Fixtures goldens (diff, update).
+struct GoldenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "golden",
+        abstract: "Pin and fetch the upstream goldens; diff and update the Fixtures goldens.",
+        subcommands: [Lock.self, Fetch.self])
+
+    /// `golden lock`: writes Golden/upstream.lock.json from a local upstream copy.
+    struct Lock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the upstream lock (repository, commit, SHA-256 of every file) from a local copy.")
+
+        @Option(name: .long, help: "The local upstream copy (default: $FREQBENCH_UPSTREAM or ../shared/upstream).")
+        var upstream: String?
+        @Option(name: .long, help: "Repository URL (default: from the copy's MANIFEST.tsv).")
+        var repository: String?
+        @Option(name: .long, help: "Pinned commit (default: from the copy's MANIFEST.tsv).")
+        var commit: String?
+        @Option(name: .long, help: "Where to write the lock (default: Golden/upstream.lock.json).")
+        var out: String?
+
+        func run() throws {
+            let source = upstream.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DataPaths.upstream
+            let lock = try UpstreamLockBuilder().build(upstream: source, repository: repository, commit: commit)
+            let destination = out.map { URL(fileURLWithPath: $0) } ?? UpstreamLock.defaultURL
+            try lock.write(to: destination)
+            print("locked \(lock.files.count) upstream files and \(lock.derived.count) derived files at \(lock.commit)")
+            print("wrote \(destination.path)")
+        }
+    }
+
+    /// `golden fetch`: obtains the locked files with libgit2 and checks every digest.
+    struct Fetch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch the locked upstream files at the pinned commit (URL or local repository) and check every SHA-256.")
+
+        @Option(name: .long, help: "Repository URL or local path to clone from.")
+        var from: String
+        @Option(name: .long, help: "Destination directory (default: .cache/upstream); then set FREQBENCH_UPSTREAM to it.")
+        var to: String?
+        @Option(name: .long, help: "The lock (default: Golden/upstream.lock.json).")
+        var lock: String?
+
+        func run() throws {
+            let lockURL = lock.map { URL(fileURLWithPath: $0) } ?? UpstreamLock.defaultURL
+            let pinned = try UpstreamLock.read(from: lockURL)
+            let destination = to.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? UpstreamFetcher.defaultDirectory
+            let result = try UpstreamFetcher(lock: pinned).fetch(from: from, to: destination)
+            print("fetched \(result.files) files (\(result.bytes) bytes) at \(pinned.commit); every SHA-256 matches the lock")
+            if !pinned.derived.isEmpty {
+                print("not fetched: \(pinned.derived.count) derived files (figure JSON converted from notebooks/plots/*.pkl, templates); they are not upstream blobs")
+            }
+            print("wrote \(result.directory.path)")
+        }
+    }
+}
