@@ -7,7 +7,7 @@ struct GoldenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "golden",
         abstract: "Pin and fetch the upstream goldens; diff and update the Fixtures goldens.",
-        subcommands: [Lock.self, Fetch.self])
+        subcommands: [Lock.self, Fetch.self, Diff.self, Update.self])
 
     /// `golden lock`: writes Golden/upstream.lock.json from a local upstream copy.
     struct Lock: ParsableCommand {
@@ -55,6 +55,48 @@ struct GoldenCommand: ParsableCommand {
                 print("not fetched: \(pinned.derived.count) derived files (figure JSON converted from notebooks/plots/*.pkl, templates); they are not upstream blobs")
             }
             print("wrote \(result.directory.path)")
+        }
+    }
+
+    /// Where the Fixtures pipeline reads and its goldens live.
+    struct FixtureLocations: ParsableArguments {
+        @Option(name: .long, help: "The Fixtures folder (default: Fixtures/).")
+        var fixtures: String?
+        @Option(name: .long, help: "The Fixtures goldens (default: Golden/fixtures/).")
+        var golden: String?
+
+        var pipeline: FixturePipeline {
+            fixtures.map { FixturePipeline(fixtures: URL(fileURLWithPath: $0, isDirectory: true)) } ?? FixturePipeline()
+        }
+        var store: GoldenStore {
+            golden.map { GoldenStore(directory: URL(fileURLWithPath: $0, isDirectory: true)) } ?? GoldenStore()
+        }
+    }
+
+    /// `golden diff`: runs the Fixtures pipeline and prints what an update would change.
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the Fixtures pipeline and show how its outputs differ from the goldens (nothing is written).")
+
+        @OptionGroup var locations: FixtureLocations
+
+        func run() throws {
+            let diff = try GoldenDiff(runs: locations.pipeline.run(), store: locations.store)
+            print(diff.text)
+        }
+    }
+
+    /// `golden update`: rewrites the changed Fixtures goldens atomically and prints the diff.
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rewrite the Fixtures goldens from the pipeline's outputs (all or nothing) and print the diff; refused on CI.")
+
+        @OptionGroup var locations: FixtureLocations
+
+        func run() throws {
+            let diff = try GoldenUpdate.run(pipeline: locations.pipeline, store: locations.store)
+            print(diff.text)
+            if diff.hasChanges { print("updated \(locations.store.directory.path); review with git diff and commit") }
         }
     }
 }

@@ -162,4 +162,173 @@ struct GoldenTests {
         #expect(throws: FreqBenchError.self) { try UpstreamFetcher(lock: lock).fetch(from: repository.path, to: destination) }
         #expect(try String(contentsOf: destination.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep me")
     }
+
+    // MARK: Fixture goldens
+
+    @Test("comparison: integers exact, other numbers within tolerance, structure exact, paths named")
+    func comparison() throws {
+        let tolerance = GoldenTolerance(relative: 1e-9)
+        let expected = try JSONParser.parse(#"{"counts": {"dog": 3, "cat": 5}, "bins": [1.0, 2.5], "name": "x"}"#)
+        #expect(GoldenComparison(expected: expected, got: expected, tolerance: tolerance).matches)
+        let close = try JSONParser.parse(#"{"counts": {"dog": 3, "cat": 5}, "bins": [1.0000000001, 2.5], "name": "x"}"#)
+        let closeComparison = GoldenComparison(expected: expected, got: close, tolerance: tolerance)
+        #expect(closeComparison.matches)
+        #expect(closeComparison.maximumRelativeDeviation > 0 && closeComparison.maximumRelativeDeviation < 1e-9)
+        let off = try JSONParser.parse(#"{"counts": {"dog": 4, "cat": 5}, "bins": [1.1, 2.5, 3.0], "name": "y"}"#)
+        let offComparison = GoldenComparison(expected: expected, got: off, tolerance: GoldenTolerance(relative: 0.5))
+        #expect(offComparison.differences.map(\.path) == ["$[\"counts\"][\"dog\"]", "$[\"bins\"]", "$[\"name\"]"])
+        let reordered = try JSONParser.parse(#"{"counts": {"cat": 5, "dog": 3}, "bins": [1.0, 2.5], "name": "x"}"#)
+        #expect(GoldenComparison(expected: expected, got: reordered, tolerance: tolerance).differences.first?.got.contains("another order") == true)
+    }
+
+    /// A stage over a temporary Fixtures folder: sums and averages `values.json`.
+    private static let summingStage = FixtureStage(name: "summing", summary: "sum and mean of values.json") { context in
+        let json = try JSONParser.parse(contentsOf: context.fixtures.appendingPathComponent("values.json"))
+        let values = (json.arrayValue ?? []).compactMap(\.doubleValue)
+        return [
+            FixtureStage.Output(name: "total", value: .object(["count": .int(values.count), "sum": .int(Int(values.reduce(0, +)))])),
+            FixtureStage.Output(name: "mean", value: .object(["mean": .double(values.reduce(0, +) / Double(max(values.count, 1)))]),
+                                tolerance: GoldenTolerance(relative: 1e-12)),
+        ]
+    }
+
+    private func makeFixtures(_ values: [Double], in directory: URL) throws -> FixturePipeline {
+        let fixtures = directory.appendingPathComponent("Fixtures", isDirectory: true)
+        try FileManager.default.createDirectory(at: fixtures, withIntermediateDirectories: true)
+        try JSONWriter().write(.array(values.map { .double($0) }), to: fixtures.appendingPathComponent("values.json"))
+        return FixturePipeline(stages: [GoldenTests.summingStage], fixtures: fixtures)
+    }
+
+    private func snapshot(_ directory: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: directory.path) else { return files }
+        while let path = walker.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let url = directory.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+
+    @Test("update writes goldens with tolerances; verify passes, then fails naming the changed value; diff shows it")
+    func updateVerifyDiffCycle() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = GoldenStore(directory: directory.appendingPathComponent("Golden/fixtures", isDirectory: true))
+        var pipeline = try makeFixtures([1, 2, 3, 4], in: directory)
+        let noCI: [String: String] = [:]
+        // Before any golden: skipped off CI, failed on CI.
+        let before = try FixtureVerification.checks(runs: pipeline.run(), store: store, environment: noCI)
+        #expect(before.map(\.status) == [.skipped, .skipped])
+        let onCI = try FixtureVerification.checks(runs: pipeline.run(), store: store, environment: ["CI": "true"])
+        #expect(onCI.map(\.status) == [.failed, .failed])
+        #expect(onCI.first?.detail.contains("CI never writes goldens") == true)
+
+        let created = try GoldenUpdate.run(pipeline: pipeline, store: store, environment: noCI)
+        #expect(created.text.contains("+ summing/total.json: new golden"))
+        let golden = try #require(try store.golden(stage: "summing", output: "mean"))
+        #expect(golden.tolerance == GoldenTolerance(relative: 1e-12))
+        #expect(golden.value["mean"]?.doubleValue == 2.5)
+        #expect(try store.golden(stage: "summing", output: "total")?.tolerance == .exact)
+        #expect(try FixtureVerification.checks(runs: pipeline.run(), store: store, environment: noCI).allSatisfy { $0.status == .passed })
+        #expect(try GoldenDiff(runs: pipeline.run(), store: store).text.hasPrefix("no changes"))
+
+        // A changed input: the count-like integer fails exactly, the mean beyond its tolerance.
+        pipeline = try makeFixtures([1, 2, 3, 5], in: directory)
+        let after = try FixtureVerification.checks(runs: pipeline.run(), store: store, environment: noCI)
+        #expect(after.map(\.status) == [.failed, .failed])
+        #expect(after[0].detail.contains("$[\"sum\"]: 10 -> 11"))
+        #expect(after[1].detail.contains("$[\"mean\"]: 2.5 -> 2.75"))
+        #expect(after[1].deviation == 0.1)
+        let diff = try GoldenDiff(runs: pipeline.run(), store: store)
+        #expect(diff.text.contains("~ summing/total.json: 1 difference(s) beyond tolerance"))
+        #expect(diff.text.contains("$[\"sum\"]: 10 -> 11"))
+        // diff wrote nothing.
+        #expect(try store.golden(stage: "summing", output: "total")?.value["sum"]?.intValue == 10)
+        _ = try GoldenUpdate.run(pipeline: pipeline, store: store, environment: noCI)
+        #expect(try FixtureVerification.checks(runs: pipeline.run(), store: store, environment: noCI).allSatisfy { $0.status == .passed })
+    }
+
+    @Test("update keeps the bytes of goldens that still match within tolerance, and removes orphaned goldens")
+    func updateKeepsMatchingGoldens() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = GoldenStore(directory: directory.appendingPathComponent("Golden/fixtures", isDirectory: true))
+        _ = try GoldenUpdate.run(pipeline: try makeFixtures([1, 2, 3, 4], in: directory), store: store, environment: [:])
+        let meanURL = store.url(stage: "summing", output: "mean")
+        // Hand-edit the golden within tolerance: an update must not rewrite it.
+        let edited = try String(contentsOf: meanURL, encoding: .utf8).replacingOccurrences(of: "2.5", with: "2.5000000000000004")
+        try edited.write(to: meanURL, atomically: true, encoding: .utf8)
+        let orphan = store.url(stage: "summing", output: "orphan")
+        try String(contentsOf: meanURL, encoding: .utf8).write(to: orphan, atomically: true, encoding: .utf8)
+        let checks = try FixtureVerification.checks(runs: try makeFixtures([1, 2, 3, 4], in: directory).run(), store: store, environment: [:])
+        #expect(checks.first { $0.name == "orphan" }?.status == .failed)
+        let diff = try GoldenUpdate.run(pipeline: try makeFixtures([1, 2, 3, 4], in: directory), store: store, environment: [:])
+        #expect(diff.text.contains("- summing/orphan.json"))
+        #expect(try String(contentsOf: meanURL, encoding: .utf8) == edited)
+        #expect(!FileManager.default.fileExists(atPath: orphan.path))
+    }
+
+    @Test("an update interrupted mid-way leaves the old goldens intact")
+    func interruptedUpdate() throws {
+        struct Interrupted: Error {}
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = GoldenStore(directory: directory.appendingPathComponent("Golden/fixtures", isDirectory: true))
+        _ = try GoldenUpdate.run(pipeline: try makeFixtures([1, 2, 3, 4], in: directory), store: store, environment: [:])
+        let old = try snapshot(store.directory)
+        #expect(old.count == 2)
+        let changed = try makeFixtures([10, 20, 30, 40], in: directory)
+        // Killed after the first new golden file was staged.
+        #expect(throws: Interrupted.self) {
+            try GoldenUpdate.run(pipeline: changed, store: store, environment: [:]) { phase in
+                if case .stagedFile = phase { throw Interrupted() }
+            }
+        }
+        #expect(try snapshot(store.directory) == old)
+        // Killed between moving the old set aside and moving the new one in.
+        #expect(throws: Interrupted.self) {
+            try GoldenUpdate.run(pipeline: changed, store: store, environment: [:]) { phase in
+                if phase == .movedAside { throw Interrupted() }
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: store.directory.path))
+        #expect(try store.golden(stage: "summing", output: "total")?.value["sum"]?.intValue == 10)   // recovered on read
+        #expect(try snapshot(store.directory) == old)
+        // Leftovers of the interrupted updates are cleaned up; a completed update lands whole.
+        _ = try GoldenUpdate.run(pipeline: changed, store: store, environment: [:])
+        #expect(try store.golden(stage: "summing", output: "total")?.value["sum"]?.intValue == 100)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.directory.deletingLastPathComponent().path)
+        #expect(leftovers == ["fixtures"])
+    }
+
+    @Test("update refuses on CI, on a failing stage, and on the repository's goldens from the test runner")
+    func updateRefusals() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = GoldenStore(directory: directory.appendingPathComponent("Golden/fixtures", isDirectory: true))
+        let pipeline = try makeFixtures([1, 2], in: directory)
+        #expect {
+            try GoldenUpdate.run(pipeline: pipeline, store: store, environment: ["CI": "1"])
+        } throws: { "\($0)".contains("refusing to update goldens on CI") }
+        #expect(!FileManager.default.fileExists(atPath: store.directory.path))
+
+        let failing = FixturePipeline(stages: [FixtureStage(name: "broken", summary: "always fails") { _ in
+            throw FreqBenchError("fixture input missing", file: "Fixtures/broken.json")
+        }], fixtures: directory)
+        #expect {
+            try GoldenUpdate.run(pipeline: failing, store: store, environment: [:])
+        } throws: { "\($0)".contains("stage broken failed, nothing was written") && "\($0)".contains("Fixtures/broken.json") }
+        let checks = try FixtureVerification.checks(runs: failing.run(), store: store, environment: [:])
+        #expect(checks.map(\.status) == [.failed])
+        #expect(checks.first?.detail.contains("fixture input missing") == true)
+
+        // The failing stage guarantees nothing could be written even if the guard were broken.
+        #expect {
+            try GoldenUpdate.run(pipeline: failing, store: GoldenStore(), environment: [:])
+        } throws: { "\($0)".contains("from the test runner") }
+    }
 }
+

@@ -1,0 +1,51 @@
+import Foundation
+
+/// One stage of the Fixtures pipeline: a named computation over the project's small inputs in
+/// `Fixtures/` that produces JSON outputs, each compared with its golden in
+/// `Golden/fixtures/<stage>/<output>.json`.
+///
+/// Stages plug in by adding a value to `FixtureRegistry.stages`; a stage lives in the folder of
+/// the engine it exercises (e.g. an `extension FixtureStage { static let textCounts = ... }`
+/// in `Search/`). `run` must be deterministic: same fixtures, same bytes.
+public struct FixtureStage: Sendable {
+    /// What a stage can read and where it may write scratch files.
+    public struct Context: Sendable {
+        /// The `Fixtures/` folder.
+        public var fixtures: URL
+        /// A fresh, empty directory for intermediate files (removed after the run).
+        public var scratch: URL
+
+        public init(fixtures: URL, scratch: URL) {
+            self.fixtures = fixtures
+            self.scratch = scratch
+        }
+    }
+
+    /// One output of a stage.
+    public struct Output: Sendable, Equatable {
+        /// File-name stem of the golden: `[A-Za-z0-9._-]+`, e.g. `figure-zero-shot`.
+        public var name: String
+        public var value: JSONValue
+        /// How closely it must match (recorded in the golden file when it is written).
+        public var tolerance: GoldenTolerance
+
+        public init(name: String, value: JSONValue, tolerance: GoldenTolerance = .exact) {
+            self.name = name
+            self.value = value
+            self.tolerance = tolerance
+        }
+    }
+
+    /// The stage's name, also its folder under `Golden/fixtures/` and its check suite
+    /// `fixtures.<name>`: `[a-z0-9-]+`.
+    public var name: String
+    /// One sentence for `golden diff` and the docs: what the stage computes from what.
+    public var summary: String
+    public var run: @Sendable (Context) throws -> [Output]
+
+    public init(name: String, summary: String, run: @escaping @Sendable (Context) throws -> [Output]) {
+        self.name = name
+        self.summary = summary
+        self.run = run
+    }
+}
