@@ -1,0 +1,61 @@
+/// The layout of a caption corpus file.
+///
+/// - `cc3m`: Conceptual Captions 3M TSV, `caption<TAB>url`, no header.
+/// - `cc12m`: CC12M / YFCC TSV, `url<TAB>caption`, no header.
+/// - `tsv`, `csv`: a table with the caption in a column chosen by `captionColumn`
+///   (a header name, or a 0-based index).
+/// - `jsonl`: one JSON object per line, caption in a string field.
+/// - `wds`: WebDataset `.tar` shards, caption in each sample's `.txt` or `.json` member.
+///
+/// The text formats are read as upstream read them with pandas `read_csv` (see `CaptionQuoting`).
+public enum CorpusFormat: String, CaseIterable, Sendable {
+    case cc3m, cc12m, tsv, csv, jsonl, wds
+
+    /// The field separator of the delimited formats, `nil` for the others.
+    var separator: UInt8? {
+        switch self {
+        case .cc3m, .cc12m, .tsv: return UInt8(ascii: "\t")
+        case .csv: return UInt8(ascii: ",")
+        case .jsonl, .wds: return nil
+        }
+    }
+}
+
+/// How quote characters in delimited files are read.
+///
+/// - `csv` (pandas' default): a field whose first byte is `"` is quoted; inside it `""` is
+///   one literal `"`, and separators and line breaks are part of the field; text after the
+///   closing quote, up to the next separator, is appended literally. A `"` anywhere else in
+///   a field is literal.
+/// - `none`: every byte is literal (`csv.QUOTE_NONE`); fields end at the separator or line end.
+public enum CaptionQuoting: String, CaseIterable, Sendable {
+    case csv, none
+}
+
+/// What a `CorpusReader` reads and how.
+public struct CorpusOptions: Sendable {
+    /// The file layout.
+    public var format: CorpusFormat
+    /// Where the caption is. `tsv`/`csv`: a 0-based column index (`"1"`) or a header name
+    /// (`"title"`, default `"caption"`); `jsonl`: the field name (default `"caption"`);
+    /// `wds`: `nil` reads the `.txt` member (or, without one, the `caption` key of the
+    /// `.json` member), a name reads that key of the `.json` member. Not used by `cc3m`/`cc12m`.
+    public var captionColumn: String?
+    /// How `"` is read in delimited files (default `.csv`, as pandas).
+    public var quoting: CaptionQuoting
+    /// Turn bad records into counted skips instead of errors. A skipped record still
+    /// consumes its sample id, so the ids of the records after it do not move.
+    public var skipBadRecords: Bool
+    /// Whether each `tsv`/`csv` file starts with a header row. `nil` (the default): a header
+    /// exactly when `captionColumn` is a name. Ignored by the other formats.
+    public var hasHeader: Bool?
+
+    public init(format: CorpusFormat, captionColumn: String? = nil, quoting: CaptionQuoting = .csv,
+                skipBadRecords: Bool = false, hasHeader: Bool? = nil) {
+        self.format = format
+        self.captionColumn = captionColumn
+        self.quoting = quoting
+        self.skipBadRecords = skipBadRecords
+        self.hasHeader = hasHeader
+    }
+}

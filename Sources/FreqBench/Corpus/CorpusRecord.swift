@@ -1,0 +1,11 @@
+/// One caption of a corpus and its sample id: the 0-based record number in corpus order,
+/// counted across all files of the corpus (as upstream numbers samples).
+public struct CorpusRecord: Sendable, Equatable {
+    public var id: Int
+    public var caption: String
+
+    public init(id: Int, caption: String) {
+        self.id = id
+        self.caption = caption
+    }
+}
