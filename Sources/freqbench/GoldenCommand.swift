@@ -76,12 +76,12 @@ struct GoldenCommand: ParsableCommand {
     /// `golden diff`: runs the Fixtures pipeline and prints what an update would change.
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the Fixtures pipeline and show how its outputs differ from the goldens (nothing is written).")
+            abstract: "Show what golden update would change: the stages' references (or engine outputs) against the goldens; writes nothing.")
 
         @OptionGroup var locations: FixtureLocations
 
         func run() throws {
-            let diff = try GoldenDiff(runs: locations.pipeline.run(), store: locations.store)
+            let diff = try GoldenDiff(runs: locations.pipeline.run(.reference), store: locations.store)
             print(diff.text)
         }
     }

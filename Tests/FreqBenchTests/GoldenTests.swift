@@ -330,5 +330,26 @@ struct GoldenTests {
             try GoldenUpdate.run(pipeline: failing, store: GoldenStore(), environment: [:])
         } throws: { "\($0)".contains("from the test runner") }
     }
+
+    @Test("update writes a stage's independent reference; verify then checks the engine against it")
+    func referenceGoldens() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = GoldenStore(directory: directory.appendingPathComponent("Golden/fixtures", isDirectory: true))
+        let tolerance = GoldenTolerance(relative: 1e-9)
+        func stage(engineValue: Double) -> FixtureStage {
+            FixtureStage(name: "ratio", summary: "a ratio", reference: { _ in
+                [FixtureStage.Output(name: "ratio", value: .object(["value": .double(1.0 / 3.0)]), tolerance: tolerance)]
+            }, run: { _ in
+                [FixtureStage.Output(name: "ratio", value: .object(["value": .double(engineValue)]), tolerance: tolerance)]
+            })
+        }
+        let agreeing = FixturePipeline(stages: [stage(engineValue: 0.3333333333333333)], fixtures: directory)
+        let disagreeing = FixturePipeline(stages: [stage(engineValue: 0.34)], fixtures: directory)
+        _ = try GoldenUpdate.run(pipeline: disagreeing, store: store, environment: [:])
+        #expect(try store.golden(stage: "ratio", output: "ratio")?.value["value"]?.doubleValue == 1.0 / 3.0)
+        #expect(try FixtureVerification.checks(runs: disagreeing.run(), store: store, environment: [:]).map(\.status) == [.failed])
+        #expect(try FixtureVerification.checks(runs: agreeing.run(), store: store, environment: [:]).map(\.status) == [.passed])
+    }
 }
 

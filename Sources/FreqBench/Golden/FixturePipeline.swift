@@ -25,15 +25,25 @@ public struct FixturePipeline: Sendable {
         self.fixtures = fixtures
     }
 
+    /// Which computation of each stage to run.
+    public enum Source: Sendable {
+        /// The engine (`FixtureStage.run`): what verify checks.
+        case engine
+        /// The stage's independent reference where it has one, else the engine: what
+        /// `golden update` writes.
+        case reference
+    }
+
     /// Runs every stage in order.
-    public func run() -> [Run] {
+    public func run(_ source: Source = .engine) -> [Run] {
         stages.map { stage in
             let scratch = FileManager.default.temporaryDirectory
                 .appendingPathComponent("freqbench-fixture-\(stage.name)-\(UUID().uuidString.prefix(8))", isDirectory: true)
             defer { try? FileManager.default.removeItem(at: scratch) }
             do {
                 try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-                let outputs = try stage.run(FixtureStage.Context(fixtures: fixtures, scratch: scratch))
+                let context = FixtureStage.Context(fixtures: fixtures, scratch: scratch)
+                let outputs = try (source == .reference ? stage.reference ?? stage.run : stage.run)(context)
                 try FixturePipeline.validate(outputs, stage: stage.name)
                 return Run(stage: stage.name, outputs: outputs, failure: nil)
             } catch {

@@ -41,11 +41,18 @@ public struct FixtureStage: Sendable {
     public var name: String
     /// One sentence for `golden diff` and the docs: what the stage computes from what.
     public var summary: String
+    /// The engine computation that `verify` checks against the goldens.
     public var run: @Sendable (Context) throws -> [Output]
+    /// An independent reference (e.g. a numpy script, see `FixtureReferenceScript`) that
+    /// `golden update` writes the goldens from; nil: the goldens are the engine's reviewed
+    /// outputs. Same output names and tolerances as `run`.
+    public var reference: (@Sendable (Context) throws -> [Output])?
 
-    public init(name: String, summary: String, run: @escaping @Sendable (Context) throws -> [Output]) {
+    public init(name: String, summary: String, reference: (@Sendable (Context) throws -> [Output])? = nil,
+                run: @escaping @Sendable (Context) throws -> [Output]) {
         self.name = name
         self.summary = summary
+        self.reference = reference
         self.run = run
     }
 }

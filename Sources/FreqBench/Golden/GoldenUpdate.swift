@@ -1,7 +1,7 @@
 import Foundation
 
-/// `freqbench golden update`: runs the Fixtures pipeline and rewrites the goldens that
-/// changed, all or nothing (see `GoldenStore.replaceAll`), returning the diff it applied.
+/// `freqbench golden update`: runs the Fixtures pipeline (each stage's independent reference
+/// where it has one) and rewrites the goldens that changed, all or nothing (see `GoldenStore.replaceAll`), returning the diff it applied.
 ///
 /// Refuses on CI (`CI` set: CI never rewrites goldens), when any stage fails, and when
 /// called from the test runner on the repository's own `Golden/` (tests use temporary stores).
@@ -16,7 +16,7 @@ public enum GoldenUpdate {
            store.directory.standardizedFileURL.path == GoldenStore.defaultDirectory.standardizedFileURL.path {
             throw FreqBenchError("refusing to update the repository's goldens from the test runner", file: store.directory.path)
         }
-        let diff = try GoldenDiff(runs: pipeline.run(), store: store)
+        let diff = try GoldenDiff(runs: pipeline.run(.reference), store: store)
         if let failed = diff.failedStages.first {
             throw FreqBenchError("stage \(failed.stage) failed, nothing was written: \(failed.error)", file: store.directory.path)
         }
