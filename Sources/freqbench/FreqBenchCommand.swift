@@ -13,6 +13,8 @@ struct FreqBenchCommand: ParsableCommand {
             InfoCommand.self,
             ReportCommand.self,
             GoldenCommand.self,
+            EvalCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Everything zero-shot classification needs, read from features instead of a model:
+/// image features (streamed), labels, class names and per-class per-prompt text features.
+///
+/// HDF5 layout (see docs/FORMATS.md, "Zero-shot features"): `image_features` N×D, `labels` N
+/// (integer), `classnames` C strings, `text_features` C×P×D raw embeddings (or C×D, one prompt).
+/// Torch layout: a directory with `image_features.pt`, `labels.pt`, `text_features.pt` and
+/// `classnames.json` (a JSON array of strings), or those four paths given one by one.
+public struct ZeroShotFeatures: Sendable {
+    public let images: any FeatureRows
+    /// Class index of each image, in 0..<classnames.count.
+    public let labels: [Int]
+    public let classnames: [String]
+    /// Raw text embeddings, classCount × promptCount × dimension, row-major.
+    public let textFeatures: [Float]
+    public let promptCount: Int
+    /// The file the text features came from, for messages.
+    public let textOrigin: String
+
+    /// Checks shapes and label ranges; `labelsOrigin` names the labels' file in errors.
+    public init(images: any FeatureRows, labels: [Int], labelsOrigin: (file: String, location: String?),
+                classnames: [String], textFeatures: [Float], textShape: [Int], textOrigin: String) throws {
+        let textLocation = "dataset text_features"
+        guard textShape.count == 3 || textShape.count == 2 else {
+            throw FreqBenchError("expected text features of shape classes × prompts × dimension (or classes × dimension), found \(textShape)",
+                                 file: textOrigin, location: textLocation)
+        }
+        let classCount = textShape[0]
+        let promptCount = textShape.count == 3 ? textShape[1] : 1
+        let dimension = textShape[textShape.count - 1]
+        guard dimension == images.dimension else {
+            throw FreqBenchError("feature dimension mismatch: text features have \(dimension), image features (\(images.origin.file)) have \(images.dimension)",
+                                 file: textOrigin, location: textLocation)
+        }
+        guard classCount == classnames.count else {
+            throw FreqBenchError("text features have \(classCount) classes but there are \(classnames.count) class names",
+                                 file: textOrigin, location: textLocation)
+        }
+        guard labels.count == images.rowCount else {
+            throw FreqBenchError("\(labels.count) labels for \(images.rowCount) image feature rows",
+                                 file: labelsOrigin.file, location: labelsOrigin.location)
+        }
+        if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
+            throw FreqBenchError("label \(labels[bad]) out of range: expected 0..<\(classCount) (one per class name)",
+                                 file: labelsOrigin.file, location: (labelsOrigin.location.map { $0 + ", " } ?? "") + "row \(bad)")
+        }
+        self.images = images
+        self.labels = labels
+        self.classnames = classnames
+        self.textFeatures = textFeatures
+        self.promptCount = promptCount
+        self.textOrigin = textOrigin
+    }
+
+    /// Reads the HDF5 layout; image features stay on disk and are streamed by the scorer.
+    public static func readHDF5(_ url: URL) throws -> ZeroShotFeatures {
+        let file = try HDF5File.open(url)
+        let images = try HDF5FeatureRows(try file.dataset("image_features"))
+        let labelSet = try file.dataset("labels")
+        guard labelSet.shape.count == 1 else {
+            throw FreqBenchError("expected 1-D labels, found shape \(labelSet.shape)", file: url.path, location: "dataset labels")
+        }
+        let labels = try labelSet.readInt64().map { Int($0) }
+        let classnames = try file.dataset("classnames").readStrings()
+        let text = try file.dataset("text_features")
+        let textValues = try text.readFloat32()
+        return try ZeroShotFeatures(
+            images: images, labels: labels, labelsOrigin: (url.path, "dataset labels"),
+            classnames: classnames, textFeatures: textValues, textShape: text.shape, textOrigin: url.path)
+    }
+
+    /// Reads torch `.pt` tensors (saved with `torch.save(tensor)`) and a JSON class-name list.
+    public static func readTensors(imageFeatures: URL, labels: URL, textFeatures: URL, classnames: URL) throws -> ZeroShotFeatures {
+        let image = try Torch.readTensor(imageFeatures)
+        guard image.shape.count == 2 else {
+            throw FreqBenchError("expected a 2-D image feature tensor, found shape \(image.shape)", file: imageFeatures.path)
+        }
+        let rows = try InMemoryFeatureRows(values: image.values, rowCount: image.shape[0], dimension: image.shape[1], file: imageFeatures.path)
+        let labelTensor = try Torch.readTensor(labels)
+        guard labelTensor.shape.count == 1 else {
+            throw FreqBenchError("expected a 1-D label tensor, found shape \(labelTensor.shape)", file: labels.path)
+        }
+        let labelValues = try labelTensor.values.enumerated().map { index, value -> Int in
+            guard value.isFinite, value == value.rounded(), abs(value) < 16_777_216 else {
+                throw FreqBenchError("label \(value) is not an integer class index", file: labels.path, location: "element \(index)")
+            }
+            return Int(value)
+        }
+        let text = try Torch.readTensor(textFeatures)
+        let names = try ClassNameList.read(classnames)
+        return try ZeroShotFeatures(
+            images: rows, labels: labelValues, labelsOrigin: (labels.path, nil),
+            classnames: names, textFeatures: text.values, textShape: text.shape, textOrigin: textFeatures.path)
+    }
+
+    /// Reads a directory holding `image_features.pt`, `labels.pt`, `text_features.pt`, `classnames.json`.
+    public static func readTensorDirectory(_ directory: URL) throws -> ZeroShotFeatures {
+        try readTensors(
+            imageFeatures: directory.appendingPathComponent("image_features.pt"),
+            labels: directory.appendingPathComponent("labels.pt"),
+            textFeatures: directory.appendingPathComponent("text_features.pt"),
+            classnames: directory.appendingPathComponent("classnames.json"))
+    }
+
+    /// Reads `url` as HDF5, or as a tensor directory when it is a directory.
+    public static func read(_ url: URL) throws -> ZeroShotFeatures {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return try readTensorDirectory(url)
+        }
+        return try readHDF5(url)
+    }
+}
+
+/// A JSON array of class names (`classnames.json`), read with errors that name the file.
+public enum ClassNameList {
+    public static func read(_ url: URL) throws -> [String] {
+        let value = try JSONParser.parse(contentsOf: url)
+        guard let items = value.arrayValue else {
+            throw FreqBenchError("expected a JSON array of class names", file: url.path)
+        }
+        return try items.enumerated().map { index, item in
+            guard let name = item.stringValue else {
+                throw FreqBenchError("class name \(index) is not a string", file: url.path)
+            }
+            return name
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Collections
+import Foundation
+import Testing
+@testable import FreqBench
+
+/// Zero-shot scoring from features against goldens made by CLIP_benchmark's own metric code
+/// (Fixtures/eval/make_eval_fixtures.py), result files, precision modes, ties and bad input.
+@Suite("Zero-shot evaluation")
+struct ZeroShotTests {
+    let features = EvalFixtures.fixture("zeroshot_features.h5")
+
+    @Test("matches CLIP_benchmark's counts, per-class precision/recall and similarities on the fixture")
+    func golden() throws {
+        let golden = try EvalFixtures.golden("zeroshot_fixture.json")
+        let input = try ZeroShotFeatures.readHDF5(features)
+        let outcome = try ZeroShotScorer().score(input)
+        #expect(outcome.samples == golden["samples"]?.intValue)
+        #expect(outcome.totalCorrectTop1 == golden["correct_top1"]?.intValue)
+        #expect(outcome.totalCorrectTopK == golden["correct_top5"]?.intValue)
+        #expect(outcome.tiedTop1 == 0)
+        let acc1 = try #require(golden["acc1"]?.doubleValue)
+        #expect(abs(Double(outcome.totalCorrectTop1) / Double(outcome.samples) - acc1) < 1e-12)
+        #expect(abs(outcome.meanPerClassRecall - (golden["mean_per_class_recall"]?.doubleValue ?? .nan)) < 1e-12)
+        let perClass = try #require(golden["per_class"]?.arrayValue)
+        #expect(perClass.count == outcome.classnames.count)
+        for (index, expected) in perClass.enumerated() {
+            #expect(outcome.classnames[index] == expected["class"]?.stringValue)
+            #expect(outcome.support[index] == expected["support"]?.intValue)
+            #expect(outcome.correctTop1[index] == expected["correct"]?.intValue)
+            #expect(outcome.predicted[index] == expected["predicted"]?.intValue)
+            #expect(outcome.recall[index] == expected["recall"]?.doubleValue, "recall of \(outcome.classnames[index])")
+            #expect(outcome.classPrecision[index] == expected["precision"]?.doubleValue, "precision of \(outcome.classnames[index])")
+        }
+        // The class without test samples: null accuracy, as the issue asks.
+        #expect(outcome.classwiseAccuracy.last! == nil)
+
+        let classifier = try ZeroShotClassifier(textFeatures: input.textFeatures, classCount: input.classnames.count,
+                                                promptCount: input.promptCount, dimension: input.images.dimension)
+        let expectedClassifier = EvalFixtures.floats(golden["classifier"])
+        #expect(expectedClassifier.count == classifier.weights.count)
+        #expect(zip(classifier.weights, expectedClassifier).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+        let logits = try ZeroShotScorer().logits(images: input.images, rows: 0..<8, classifier: classifier)
+        let expectedLogits = EvalFixtures.floats(golden["logits_first_rows"])
+        #expect(expectedLogits.count == logits.count)
+        // Similarities (logits / 100) within 1e-5.
+        #expect(zip(logits, expectedLogits).allSatisfy { abs(Double($0) - $1) / 100 < 1e-5 })
+    }
+
+    @Test("torch .pt tensors give the same outcome as HDF5; batch size and worker count change nothing")
+    func inputsAndBatching() throws {
+        let reference = try ZeroShotScorer().score(try ZeroShotFeatures.readHDF5(features))
+        let tensors = try ZeroShotFeatures.read(EvalFixtures.fixture("zeroshot_pt"))
+        #expect(try ZeroShotScorer().score(tensors) == reference)
+        for (batch, workers) in [(1, 1), (7, 3), (100_000, 2)] {
+            #expect(try ZeroShotScorer(batchRows: batch, workers: workers).score(try ZeroShotFeatures.readHDF5(features)) == reference)
+        }
+    }
+
+    @Test("fp16 mode rounds to half as upstream's autocast; counts agree with the fp16 golden within one sample")
+    func halfPrecision() throws {
+        let golden = try EvalFixtures.golden("zeroshot_fixture.json")
+        let input = try ZeroShotFeatures.readHDF5(features)
+        let outcome = try ZeroShotScorer(precision: .fp16).score(input)
+        let expected = try #require(golden["fp16"]?["correct_top1"]?.intValue)
+        // Accumulation order differs from torch's, so a logit at a half-precision rounding
+        // boundary may round the other way: exact equality is not promised (see docs).
+        #expect(abs(outcome.totalCorrectTop1 - expected) <= 1)
+        let classifier = try ZeroShotClassifier(textFeatures: input.textFeatures, classCount: input.classnames.count,
+                                                promptCount: input.promptCount, dimension: input.images.dimension)
+        let logits = try ZeroShotScorer(precision: .fp16).logits(images: input.images, rows: 0..<20, classifier: classifier)
+        #expect(logits.allSatisfy { Float(Float16($0)) == $0 })
+        let float32Logits = try ZeroShotScorer().logits(images: input.images, rows: 0..<20, classifier: classifier)
+        #expect(logits != float32Logits)
+    }
+
+    @Test("ties go to the lower class index and are counted")
+    func ties() throws {
+        // Classes 1 and 2 have identical text features; images aligned with them tie.
+        let text: [Float] = [1, 0, 0,  0, 1, 0,  0, 2, 0,  0, 0, 1]
+        let images = try InMemoryFeatureRows(values: [0, 3, 0,  0.1, 1, 0,  1, 0, 0,  0, 0, 5], rowCount: 4, dimension: 3)
+        let classifier = try ZeroShotClassifier(textFeatures: text, classCount: 4, promptCount: 1, dimension: 3)
+        let outcome = try ZeroShotScorer().score(images: images, labels: [2, 1, 0, 3], classifier: classifier,
+                                                 classnames: ["a", "b", "c", "d"])
+        #expect(outcome.tiedTop1 == 2)
+        #expect(outcome.predicted == [1, 2, 0, 1])
+        #expect(outcome.correctTop1 == [1, 1, 0, 1])
+        #expect(outcome.correctTopK == [1, 1, 1, 1])
+        #expect(outcome.fullAccuracy == 75)
+    }
+
+    @Test("prompt embeddings are normalized before averaging, then renormalized")
+    func classifierAveraging() throws {
+        // Two prompts of very different norms: the mean of unit vectors, not of raw vectors.
+        let classifier = try ZeroShotClassifier(textFeatures: [10, 0, 0, 1], classCount: 1, promptCount: 2, dimension: 2)
+        #expect(abs(classifier.weights[0] - Float(0.5).squareRoot()) < 1e-6)
+        #expect(abs(classifier.weights[1] - Float(0.5).squareRoot()) < 1e-6)
+    }
+
+    @Test("results merge into an existing file, keep other keys, write null for empty classes, and match json.dump bytes")
+    func resultsFile() throws {
+        let upstream = try SharedData.upstream("zero_shot_evaluations/cifar10_simple_results.json")
+        let directory = try TemporaryDirectory.make()
+        let copy = directory.appendingPathComponent("cifar10_simple_results.json")
+        try FileManager.default.copyItem(at: upstream, to: copy)
+        let entries = try EvaluationResultsFile.read(copy, kind: .classwise)
+        let firstKey = try #require(entries.keys.first)
+        // Rewriting an upstream entry reproduces upstream's bytes exactly.
+        try EvaluationResultsFile.merge(try #require(entries[firstKey]), modelKey: firstKey, kind: .classwise, into: copy)
+        #expect(try Data(contentsOf: copy) == (try Data(contentsOf: upstream)))
+
+        let outcome = try ZeroShotScorer().score(try ZeroShotFeatures.readHDF5(features))
+        try EvaluationResultsFile.merge(ZeroShotReport.entry(outcome), modelKey: "backboneTiny_pretrainedfixture", kind: .classwise, into: copy)
+        try EvaluationResultsFile.merge(ZeroShotReport.entry(outcome), modelKey: firstKey, kind: .classwise, into: copy)
+        let merged = try EvaluationResultsFile.read(copy, kind: .classwise)
+        #expect(Array(merged.keys) == Array(entries.keys) + ["backboneTiny_pretrainedfixture"])
+        #expect(merged[firstKey]?.full == Double(100 * outcome.totalCorrectTop1) / 240)
+        let text = try String(contentsOf: copy, encoding: .utf8)
+        #expect(text.contains("\"unseen class\": null"))
+        #expect(text.contains("\"caf\\u00e9\""))
+
+        // Upstream's NaN (not JSON) reads as a missing value, like null.
+        let nan = directory.appendingPathComponent("nan.json")
+        try #"{"k": {"full": NaN, "classwise": {"a": NaN, "b": null, "c": 50.0}}}"#.write(to: nan, atomically: true, encoding: .utf8)
+        let read = try EvaluationResultsFile.read(nan, kind: .classwise)
+        #expect(read["k"]?.full == .some(nil))
+        #expect(read["k"]?.breakdown["a"] == .some(nil))
+        #expect(read["k"]?.breakdown["b"] == .some(nil))
+        #expect(read["k"]?.breakdown["c"] == .some(50.0))
+    }
+
+    @Test("the CLIP_benchmark-shaped file carries acc1, acc5 and mean per-class recall as fractions")
+    func clipBenchmarkShape() throws {
+        let golden = try EvalFixtures.golden("zeroshot_fixture.json")
+        let outcome = try ZeroShotScorer().score(try ZeroShotFeatures.readHDF5(features))
+        let json = ZeroShotReport.clipBenchmark(outcome, dataset: "fixture", modelKey: "backboneViT-B-32_pretrainedlaion400m",
+                                                provenance: Provenance.current())
+        #expect(json["model"]?.stringValue == "ViT-B-32")
+        #expect(json["pretrained"]?.stringValue == "laion400m")
+        #expect(json["task"]?.stringValue == "zeroshot_classification")
+        #expect(json["metrics"]?["acc1"]?.doubleValue == golden["acc1"]?.doubleValue)
+        #expect(json["metrics"]?["acc5"]?.doubleValue == golden["acc5"]?.doubleValue)
+        #expect(abs((json["metrics"]?["mean_per_class_recall"]?.doubleValue ?? 0) - (golden["mean_per_class_recall"]?.doubleValue ?? 1)) < 1e-12)
+    }
+
+    @Test("bad input names the file: dimension mismatch, labels out of range, NaN features, corrupt .pt, missing dataset")
+    func badInput() throws {
+        let directory = try TemporaryDirectory.make()
+        func write(_ name: String, image: [Float], imageShape: [Int], labels: [Int64], text: [Float], textShape: [Int],
+                   classnames: [String] = ["a", "b"]) throws -> URL {
+            let url = directory.appendingPathComponent(name)
+            let file = try HDF5File.create(url)
+            try file.write("image_features", float32: image, shape: imageShape)
+            try file.write("labels", int64: labels, shape: [labels.count])
+            try file.write("classnames", strings: classnames)
+            try file.write("text_features", float32: text, shape: textShape)
+            return url
+        }
+        func message(_ body: () throws -> Void) -> String {
+            do { try body(); return "" } catch { return "\(error)" }
+        }
+        let mismatch = try write("dim.h5", image: [1, 2, 3, 4], imageShape: [2, 2], labels: [0, 1], text: [1, 0, 0, 0, 1, 0], textShape: [2, 1, 3])
+        let m1 = message { _ = try ZeroShotFeatures.readHDF5(mismatch) }
+        #expect(m1.contains("dim.h5") && m1.contains("dimension mismatch"))
+
+        let range = try write("range.h5", image: [1, 2, 3, 4], imageShape: [2, 2], labels: [0, 2], text: [1, 0, 0, 1], textShape: [2, 2])
+        let m2 = message { _ = try ZeroShotFeatures.readHDF5(range) }
+        #expect(m2.contains("range.h5") && m2.contains("dataset labels, row 1") && m2.contains("out of range"))
+
+        let nan = try write("nan.h5", image: [1, 2, .nan, 4], imageShape: [2, 2], labels: [0, 1], text: [1, 0, 0, 1], textShape: [2, 2])
+        let m3 = message { _ = try ZeroShotScorer().score(try ZeroShotFeatures.readHDF5(nan)) }
+        #expect(m3.contains("nan.h5") && m3.contains("dataset image_features, row 1") && m3.contains("not finite"))
+
+        let names = try write("names.h5", image: [1, 2, 3, 4], imageShape: [2, 2], labels: [0, 1], text: [1, 0, 0, 1], textShape: [2, 2], classnames: ["a", "b", "c"])
+        let m4 = message { _ = try ZeroShotFeatures.readHDF5(names) }
+        #expect(m4.contains("names.h5") && m4.contains("3 class names"))
+
+        let corrupt = directory.appendingPathComponent("tensors")
+        try FileManager.default.copyItem(at: EvalFixtures.fixture("zeroshot_pt"), to: corrupt)
+        try Data("not a tensor".utf8).write(to: corrupt.appendingPathComponent("labels.pt"))
+        let m5 = message { _ = try ZeroShotFeatures.read(corrupt) }
+        #expect(m5.contains("tensors/labels.pt") && m5.contains("libtorch"))
+
+        let empty = directory.appendingPathComponent("empty.h5")
+        _ = try HDF5File.create(empty)
+        let m6 = message { _ = try ZeroShotFeatures.readHDF5(empty) }
+        #expect(m6.contains("empty.h5") && m6.contains("missing dataset 'image_features'"))
+    }
+}
