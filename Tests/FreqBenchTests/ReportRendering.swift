@@ -71,7 +71,7 @@ enum ReportRendering {
         let profile = directory.appendingPathComponent("chromium-profile", isDirectory: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--allow-file-access-from-files",
                              "--user-data-dir=\(profile.path)", "--virtual-time-budget=10000",
                              "--dump-dom", harnessURL.absoluteString]
         let output = Pipe()
