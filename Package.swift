@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
         // A small extern "C" API over libtorch; Swift never sees C++.
         .target(
             name: "CTorchBridge",
@@ -36,7 +37,7 @@ let package = Package(
         .target(
             name: "FreqBench",
             dependencies: [
-                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CTorchBridge",
+                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CTorchBridge",
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]

@@ -1,0 +1,97 @@
+/// FreqBench's postings encoding: sorted distinct `UInt32` ids in blocks of 128, each
+/// block stored as its first id plus the gaps `id[k] - id[k-1] - 1` bit-packed at the
+/// block's own width (the bits of its largest gap).
+///
+/// Layout of one posting list of `n` ids, `b = ceil(n / 128)` blocks:
+///
+///     b × UInt32 LE   first id of each block (a skip table: binary-searchable)
+///     b × UInt8       bit width of each block's gaps (0...32)
+///     b × packed gaps block k holds count(k) - 1 gaps, LSB first, ceil(w·(count-1)/8) bytes
+///
+/// The decoder reads unaligned 64-bit words, so up to 7 bytes past a list's end may be
+/// read: the index file keeps 8 zero bytes after its postings section.
+public enum PostingsCodec {
+    public static let blockSize = 128
+    /// Bytes the decoder may read past the end of a list.
+    public static let readPadding = 8
+
+    /// Number of blocks of a list of `count` ids.
+    @inline(__always)
+    public static func blockCount(_ count: Int) -> Int { (count + blockSize - 1) / blockSize }
+
+    /// Appends the encoding of `ids` (sorted ascending, distinct) to `output`.
+    public static func encode(_ ids: UnsafeBufferPointer<UInt32>, into output: inout [UInt8]) {
+        let count = ids.count
+        let blocks = blockCount(count)
+        guard blocks > 0 else { return }
+        for block in 0..<blocks {
+            appendUInt32(ids[block * blockSize], to: &output)
+        }
+        var widths = [UInt8](repeating: 0, count: blocks)
+        for block in 0..<blocks {
+            let start = block * blockSize
+            let end = min(start + blockSize, count)
+            var largest: UInt32 = 0
+            var index = start + 1
+            while index < end {
+                largest = max(largest, ids[index] &- ids[index - 1] &- 1)
+                index += 1
+            }
+            widths[block] = UInt8(32 - largest.leadingZeroBitCount)
+        }
+        output.append(contentsOf: widths)
+        for block in 0..<blocks {
+            let start = block * blockSize
+            let end = min(start + blockSize, count)
+            let width = UInt64(widths[block])
+            guard width > 0 else { continue }
+            var accumulator: UInt64 = 0
+            var filled: UInt64 = 0
+            var index = start + 1
+            while index < end {
+                let gap = UInt64(ids[index] &- ids[index - 1] &- 1)
+                accumulator |= gap << filled
+                filled += width
+                while filled >= 8 {
+                    output.append(UInt8(truncatingIfNeeded: accumulator))
+                    accumulator >>= 8
+                    filled -= 8
+                }
+                index += 1
+            }
+            if filled > 0 { output.append(UInt8(truncatingIfNeeded: accumulator)) }
+        }
+    }
+
+    /// Encoded size in bytes of a block of `count` ids at gap width `width`.
+    @inline(__always)
+    static func packedBytes(count: Int, width: Int) -> Int { (width * (count - 1) + 7) / 8 }
+
+    /// Decodes `count` ids of one block whose packed gaps start at `data`, into `output`.
+    @inline(__always)
+    static func decodeBlock(first: UInt32, width: Int, count: Int, data: UnsafeRawPointer,
+                            into output: UnsafeMutablePointer<UInt32>) {
+        output[0] = first
+        var previous = first
+        if width == 0 {
+            for k in 1..<max(count, 1) {
+                previous &+= 1
+                output[k] = previous
+            }
+            return
+        }
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        var bit = 0
+        for k in 1..<max(count, 1) {
+            let word = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            let gap = (word >> UInt64(bit & 7)) & mask
+            previous = previous &+ 1 &+ UInt32(truncatingIfNeeded: gap)
+            output[k] = previous
+            bit += width
+        }
+    }
+
+    private static func appendUInt32(_ value: UInt32, to output: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { output.append(contentsOf: $0) }
+    }
+}

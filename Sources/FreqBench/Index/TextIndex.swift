@@ -1,0 +1,119 @@
+import Foundation
+
+/// A text index opened for search: term -> sorted caption ids, memory-mapped.
+///
+/// Opening reads and checks only the header, so it costs the same for any corpus size;
+/// a lookup binary-searches the sorted dictionary in place and touches only the pages
+/// of the terms asked for. An index is a directory holding one file, `text.fbidx`
+/// (format: docs/FORMATS.md, "Text index").
+public final class TextIndex: @unchecked Sendable {
+    /// The file inside an index directory.
+    public static let fileName = "text.fbidx"
+
+    public let directory: URL
+    public let header: TextIndexHeader
+    private let file: MemoryMappedFile
+    private var path: String { file.url.path }
+
+    /// Opens the index in `directory` (or the index file itself).
+    public init(directory: URL) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
+            throw FreqBenchError("no such index directory", file: directory.path)
+        }
+        let fileURL = isDirectory.boolValue ? directory.appendingPathComponent(Self.fileName) : directory
+        guard FileManager.default.fileExists(atPath: fileURL.path) else {
+            throw FreqBenchError("not a text index directory: \(Self.fileName) is missing", file: directory.path)
+        }
+        self.directory = directory
+        self.file = try MemoryMappedFile(url: fileURL)
+        self.header = try TextIndexHeader.decode(file.bytes, file: fileURL.path)
+    }
+
+    public var termCount: Int { header.termCount }
+
+    /// The `position`-th term in byte order, with its posting list.
+    public func entry(at position: Int) throws -> (term: String, postings: PostingList) {
+        precondition(position >= 0 && position < termCount)
+        let entry = try checkedEntry(position)
+        let key = UnsafeRawBufferPointer(rebasing: file.bytes[entry.keyStart..<(entry.keyStart + entry.keyLength)])
+        return (String(decoding: key, as: UTF8.self), try postings(entry, position: position))
+    }
+
+    /// The posting list of `term` (exact, case-sensitive), or nil when the index lacks it.
+    public func postings(for term: String) throws -> PostingList? {
+        var term = term
+        return try term.withUTF8 { key -> PostingList? in
+            var low = 0, high = termCount
+            while low < high {
+                let middle = (low + high) / 2
+                let entry = try checkedEntry(middle)
+                let order = compare(entry, key)
+                if order == 0 { return try postings(entry, position: middle) }
+                if order < 0 { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
+    }
+
+    /// Document frequency of `term`: the number of captions that contain it (0 if absent).
+    public func documentFrequency(of term: String) throws -> Int { try postings(for: term)?.count ?? 0 }
+
+    /// Reads the whole body and checks it against the header's digest.
+    public func verify() throws {
+        var hasher = SHA256()
+        hasher.update(bytes: UnsafeRawBufferPointer(rebasing: file.bytes[header.length...]))
+        guard SHA256.bytes(ofHex: hasher.hexDigest()) == header.bodyDigest else {
+            throw FreqBenchError("corrupted text index: the content does not match the digest in its header", file: path)
+        }
+    }
+
+    /// Size of the index file in bytes.
+    public var fileSize: Int { file.bytes.count }
+
+    private struct Entry {
+        var keyStart: Int
+        var keyLength: Int
+        var count: Int
+        var postingsOffset: Int
+        var postingsLength: Int
+    }
+
+    private func checkedEntry(_ position: Int) throws -> Entry {
+        let base = header.dictionaryOffset + position * TextIndexHeader.entrySize
+        func u32(_ offset: Int) -> Int { Int(UInt32(littleEndian: file.bytes.loadUnaligned(fromByteOffset: base + offset, as: UInt32.self))) }
+        func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: file.bytes.loadUnaligned(fromByteOffset: base + offset, as: UInt64.self)) }
+        let keyOffset = u32(0), keyLength = u32(4), count = u32(8)
+        let postingsOffset = u64(16), postingsLength = u64(24)
+        let postingsEnd = UInt64(header.postingsOffset + header.postingsLength - PostingsCodec.readPadding)
+        guard keyOffset + keyLength <= header.stringsLength, count > 0,
+              postingsOffset >= UInt64(header.postingsOffset), postingsLength <= postingsEnd,
+              postingsOffset <= postingsEnd - postingsLength,
+              Int(postingsLength) >= 5 * PostingsCodec.blockCount(count) else {
+            throw FreqBenchError("corrupted text index: dictionary entry out of bounds", file: path, location: "term \(position)")
+        }
+        return Entry(keyStart: header.stringsOffset + keyOffset, keyLength: keyLength, count: count,
+                     postingsOffset: Int(postingsOffset), postingsLength: Int(postingsLength))
+    }
+
+    private func postings(_ entry: Entry, position: Int) throws -> PostingList {
+        guard let base = file.bytes.baseAddress else { throw FreqBenchError("empty index file", file: path) }
+        let list = PostingList(count: entry.count, bytes: base + entry.postingsOffset)
+        guard list.encodedSize == entry.postingsLength else {
+            throw FreqBenchError("corrupted text index: posting list size does not match its dictionary entry",
+                                 file: path, location: "term \(position)")
+        }
+        return list
+    }
+
+    /// memcmp-style order of the entry's key against `key`.
+    private func compare(_ entry: Entry, _ key: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = file.bytes.baseAddress else { return 0 }
+        let common = min(entry.keyLength, key.count)
+        if common > 0, let keyBase = key.baseAddress {
+            let order = memcmp(base + entry.keyStart, keyBase, common)
+            if order != 0 { return Int(order) }
+        }
+        return entry.keyLength - key.count
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Collects the term sets of captions in memory and writes them as a text index.
+///
+/// Records must be added in increasing id order (so each posting list is already sorted);
+/// the result depends only on the (id, terms) pairs and the header fields, never on
+/// batching or threads.
+public final class TextIndexBuilder {
+    private var postings: [String: [UInt32]] = [:]
+    private var lastId = -1
+    public private(set) var indexedRecordCount = 0
+
+    public init() {}
+
+    /// Adds the terms of record `id`. Duplicate terms are ignored.
+    public func add(id: Int, terms: [String]) throws {
+        guard id > lastId else {
+            throw FreqBenchError("record ids must increase: got \(id) after \(lastId)", location: "record \(id)")
+        }
+        guard id <= Int(UInt32.max) else {
+            throw FreqBenchError("record id \(id) exceeds the index limit of \(UInt32.max)", location: "record \(id)")
+        }
+        lastId = id
+        indexedRecordCount += 1
+        let value = UInt32(id)
+        for term in terms {
+            postings[term, default: []].appendIfNew(value)
+        }
+    }
+
+    /// Writes the index directory `directory` atomically (temp directory + rename).
+    @discardableResult
+    public func write(to directory: URL, recordCount: Int, shard: ShardSpec, corpusDigest: [UInt8],
+                      annotator: AnnotatorIdentity) throws -> TextIndexHeader {
+        let header = TextIndexHeader(recordCount: recordCount, indexedRecordCount: indexedRecordCount, shard: shard,
+                                     corpusDigest: corpusDigest, annotator: annotator)
+        let terms = postings.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return try Self.writeIndexDirectory(directory, header: header) { writer in
+            for term in terms {
+                guard let ids = postings[term] else { continue }
+                try ids.withUnsafeBufferPointer { try writer.append(term: term, ids: $0) }
+            }
+        }
+    }
+
+    /// Writes an index into a temporary directory beside `directory` and renames it into
+    /// place; on any error the temporary directory is removed and `directory` is untouched.
+    static func writeIndexDirectory(_ directory: URL, header: TextIndexHeader,
+                                    body: (TextIndexWriter) throws -> Void) throws -> TextIndexHeader {
+        let parent = directory.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        let temporary = AtomicFile.temporaryURL(for: directory)
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: false)
+        do {
+            let writer = try TextIndexWriter(url: temporary.appendingPathComponent(TextIndex.fileName), header: header)
+            let written: TextIndexHeader
+            do {
+                try body(writer)
+                written = try writer.finish()
+            } catch {
+                writer.abandon()
+                throw error
+            }
+            try AtomicFile.replace(directory, with: temporary)
+            return written
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+}
+
+private extension Array where Element == UInt32 {
+    @inline(__always)
+    mutating func appendIfNew(_ value: UInt32) {
+        if last != value { append(value) }
+    }
+}

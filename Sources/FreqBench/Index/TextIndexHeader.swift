@@ -1,0 +1,146 @@
+import Foundation
+
+/// What an index file says about itself: where it came from and where its sections lie.
+/// The byte layout is documented in docs/FORMATS.md, "Text index".
+public struct TextIndexHeader: Sendable, Equatable {
+    public static let magic: [UInt8] = Array("FBTEXTIX".utf8)
+    public static let formatVersion: UInt32 = 1
+    /// Size of the fixed part; the annotator strings follow it.
+    public static let fixedSize = 192
+    /// Size of one dictionary entry.
+    public static let entrySize = 32
+
+    /// Records in the whole corpus.
+    public var recordCount: Int
+    /// Records whose terms this index holds (all records, or those of its shard).
+    public var indexedRecordCount: Int
+    public var shard: ShardSpec
+    /// `CorpusDigest` of the corpus (32 bytes).
+    public var corpusDigest: [UInt8]
+    public var annotator: AnnotatorIdentity
+    public var termCount: Int = 0
+    public var postingCount: Int = 0
+    public var postingsOffset: Int = 0
+    public var postingsLength: Int = 0
+    public var dictionaryOffset: Int = 0
+    public var dictionaryLength: Int = 0
+    public var stringsOffset: Int = 0
+    public var stringsLength: Int = 0
+    /// SHA-256 of every byte after the header.
+    public var bodyDigest: [UInt8] = Array(repeating: 0, count: 32)
+
+    public init(recordCount: Int, indexedRecordCount: Int, shard: ShardSpec, corpusDigest: [UInt8],
+                annotator: AnnotatorIdentity) {
+        self.recordCount = recordCount
+        self.indexedRecordCount = indexedRecordCount
+        self.shard = shard
+        self.corpusDigest = corpusDigest
+        self.annotator = annotator
+    }
+
+    /// Total header length: fixed part, annotator strings, zero padding to a multiple of 8.
+    public var length: Int {
+        let strings = 2 + annotator.name.utf8.count + 2 + annotator.version.utf8.count
+        return (Self.fixedSize + strings + 7) / 8 * 8
+    }
+
+    /// The header's bytes.
+    public func encoded() -> [UInt8] {
+        var bytes = Self.magic
+        func put32(_ value: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian) { bytes.append(contentsOf: $0) } }
+        func put64(_ value: Int) { withUnsafeBytes(of: UInt64(truncatingIfNeeded: value).littleEndian) { bytes.append(contentsOf: $0) } }
+        put32(Int(Self.formatVersion))
+        put32(length)
+        put64(recordCount)
+        put64(indexedRecordCount)
+        put32(shard.index)
+        put32(shard.count)
+        bytes.append(contentsOf: corpusDigest)
+        put64(termCount)
+        put64(postingCount)
+        put64(postingsOffset)
+        put64(postingsLength)
+        put64(dictionaryOffset)
+        put64(dictionaryLength)
+        put64(stringsOffset)
+        put64(stringsLength)
+        bytes.append(contentsOf: bodyDigest)
+        bytes.append(contentsOf: [UInt8](repeating: 0, count: Self.fixedSize - bytes.count))
+        for text in [annotator.name, annotator.version] {
+            let utf8 = Array(text.utf8)
+            withUnsafeBytes(of: UInt16(utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: utf8)
+        }
+        bytes.append(contentsOf: [UInt8](repeating: 0, count: length - bytes.count))
+        return bytes
+    }
+
+    /// Reads and checks a header at the start of `bytes` (a file of `bytes.count` bytes).
+    /// Errors name `file` and say what was expected.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws -> TextIndexHeader {
+        func fail(_ message: String) -> FreqBenchError { FreqBenchError(message, file: file, location: "header") }
+        guard bytes.count >= fixedSize else {
+            throw fail("truncated text index: \(bytes.count) bytes, expected at least the \(fixedSize)-byte header")
+        }
+        guard Array(bytes[0..<8]) == magic else {
+            throw fail("not a FreqBench text index: bad magic, expected \"FBTEXTIX\"")
+        }
+        func u32(_ offset: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
+        func u64(_ offset: Int) throws -> Int {
+            let value = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            guard value <= UInt64(Int.max / 2) else { throw fail("corrupted text index: field at byte \(offset) is \(value)") }
+            return Int(value)
+        }
+        let version = u32(8)
+        guard version == Int(formatVersion) else {
+            throw fail("unsupported text index format version \(version), expected \(formatVersion)")
+        }
+        let headerLength = u32(12)
+        guard headerLength >= fixedSize + 4, headerLength <= bytes.count else {
+            throw fail("truncated or corrupted text index: header length \(headerLength) for a file of \(bytes.count) bytes")
+        }
+        var cursor = fixedSize
+        func string() throws -> String {
+            guard cursor + 2 <= headerLength else { throw fail("corrupted text index: annotator strings overrun the header") }
+            let length = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: cursor, as: UInt16.self)))
+            guard cursor + 2 + length <= headerLength else { throw fail("corrupted text index: annotator strings overrun the header") }
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(cursor + 2)..<(cursor + 2 + length)]), as: UTF8.self)
+            cursor += 2 + length
+            return text
+        }
+        let annotator = AnnotatorIdentity(name: try string(), version: try string())
+        let shardIndex = u32(32), shardCount = u32(36)
+        guard let shard = try? ShardSpec(index: shardIndex, count: shardCount) else {
+            throw fail("corrupted text index: shard \(shardIndex)/\(shardCount)")
+        }
+        var header = TextIndexHeader(recordCount: try u64(16), indexedRecordCount: try u64(24), shard: shard,
+                                     corpusDigest: Array(bytes[40..<72]), annotator: annotator)
+        header.termCount = try u64(72)
+        header.postingCount = try u64(80)
+        header.postingsOffset = try u64(88)
+        header.postingsLength = try u64(96)
+        header.dictionaryOffset = try u64(104)
+        header.dictionaryLength = try u64(112)
+        header.stringsOffset = try u64(120)
+        header.stringsLength = try u64(128)
+        header.bodyDigest = Array(bytes[136..<168])
+        guard header.length == headerLength else {
+            throw fail("corrupted text index: header length \(headerLength), expected \(header.length)")
+        }
+        // The sections follow each other and end exactly at the end of the file.
+        let expectedEnd = header.stringsOffset + header.stringsLength
+        guard header.postingsOffset == headerLength,
+              header.dictionaryOffset == header.postingsOffset + header.postingsLength,
+              header.stringsOffset == header.dictionaryOffset + header.dictionaryLength,
+              header.postingsLength >= PostingsCodec.readPadding,
+              header.dictionaryLength == header.termCount * entrySize else {
+            throw fail("corrupted text index: inconsistent section offsets")
+        }
+        guard expectedEnd == bytes.count else {
+            throw fail(expectedEnd > bytes.count
+                ? "truncated text index: \(bytes.count) bytes, the header describes \(expectedEnd)"
+                : "corrupted text index: \(bytes.count) bytes, the header describes \(expectedEnd)")
+        }
+        return header
+    }
+}

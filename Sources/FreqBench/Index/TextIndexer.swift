@@ -1,0 +1,105 @@
+import Dispatch
+import Foundation
+
+/// Builds a text index (or one shard of it) from a corpus: streams the records, computes
+/// the corpus digest over all of them, annotates this shard's captions in batches (one
+/// annotator per worker, batches in parallel) and adds the term sets in id order, so the
+/// index is the same whatever the number of workers.
+public enum TextIndexer {
+    /// Annotates and indexes `corpus`. `annotators` holds one annotator per worker (all of
+    /// the same identity); each is used by one thread at a time.
+    @discardableResult
+    public static func build(corpus: [URL], options: CorpusOptions, annotators: [any Annotator],
+                             shard: ShardSpec = .whole, output: URL, batchSize: Int = 1000,
+                             progress: ProgressBar? = nil) throws -> TextIndexHeader {
+        guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
+        let reader = try CorpusReader(paths: corpus, options: options)
+        let digest = CorpusDigest()
+        let builder = TextIndexBuilder()
+        var recordCount = 0
+        let workers = annotators.count
+        let slots = AnnotationSlots(count: workers)
+        while true {
+            let batch = try reader.nextBatch(maxCount: batchSize * workers)
+            if batch.isEmpty { break }
+            for record in batch { digest.add(id: record.id, caption: record.caption) }
+            recordCount = (batch.last?.id ?? -1) + 1
+            let mine = shard.count == 1 ? batch : batch.filter { shard.contains($0.id) }
+            let chunkSize = (mine.count + workers - 1) / max(workers, 1)
+            let chunks = stride(from: 0, to: mine.count, by: max(chunkSize, 1)).map { Array(mine[$0..<min($0 + chunkSize, mine.count)]) }
+            slots.reset()
+            let boxes = annotators.map { AnnotatorBox(annotator: $0) }
+            DispatchQueue.concurrentPerform(iterations: chunks.count) { worker in
+                slots.run(worker) { try boxes[worker].annotator.captionTerms(chunks[worker].map(\.caption)) }
+            }
+            for (worker, chunk) in chunks.enumerated() {
+                let terms = try slots.result(worker)
+                guard terms.count == chunk.count else {
+                    throw FreqBenchError("annotator \(identity) returned \(terms.count) term sets for \(chunk.count) captions")
+                }
+                for (record, recordTerms) in zip(chunk, terms) { try builder.add(id: record.id, terms: recordTerms) }
+            }
+            progress?.advance(by: batch.count)
+        }
+        progress?.finish()
+        return try builder.write(to: output, recordCount: recordCount, shard: shard, corpusDigest: digest.finalize(),
+                                 annotator: identity)
+    }
+
+    /// Indexes precomputed term sets (`freqbench annotate` output: one `{"id": N, "nouns": [...]}`
+    /// line per record, in corpus order) of `corpus`, which is still read for the digest and to
+    /// check that the ids match. `annotator` names the annotator that produced them.
+    @discardableResult
+    public static func build(corpus: [URL], options: CorpusOptions, annotations: URL, annotator: AnnotatorIdentity,
+                             shard: ShardSpec = .whole, output: URL, progress: ProgressBar? = nil) throws -> TextIndexHeader {
+        let reader = try CorpusReader(paths: corpus, options: options)
+        let lines = try AnnotationsReader(url: annotations)
+        let digest = CorpusDigest()
+        let builder = TextIndexBuilder()
+        var recordCount = 0
+        while let record = try reader.next() {
+            digest.add(id: record.id, caption: record.caption)
+            recordCount = record.id + 1
+            guard let annotation = try lines.next() else {
+                throw FreqBenchError("annotations end before the corpus: no line for record \(record.id)",
+                                     file: annotations.path, location: "line \(lines.lineNumber + 1)")
+            }
+            guard annotation.id == record.id else {
+                throw FreqBenchError("annotation id \(annotation.id) does not match corpus record \(record.id)",
+                                     file: annotations.path, location: "line \(lines.lineNumber)")
+            }
+            if shard.contains(record.id) { try builder.add(id: record.id, terms: annotation.terms) }
+            progress?.advance()
+        }
+        if try lines.next() != nil {
+            throw FreqBenchError("annotations continue after the corpus ends (\(recordCount) records)",
+                                 file: annotations.path, location: "line \(lines.lineNumber)")
+        }
+        progress?.finish()
+        return try builder.write(to: output, recordCount: recordCount, shard: shard, corpusDigest: digest.finalize(),
+                                 annotator: annotator)
+    }
+}
+
+/// Lets an annotator be handed to the worker thread that alone uses it.
+private struct AnnotatorBox: @unchecked Sendable {
+    let annotator: any Annotator
+}
+
+/// One result slot per worker, written by that worker only.
+private final class AnnotationSlots: @unchecked Sendable {
+    private var results: [Result<[[String]], Error>]
+
+    init(count: Int) { results = Array(repeating: .success([]), count: count) }
+
+    func reset() {
+        for index in results.indices { results[index] = .success([]) }
+    }
+
+    func run(_ worker: Int, _ body: () throws -> [[String]]) {
+        let result = Result { try body() }
+        results.withUnsafeMutableBufferPointer { $0[worker] = result }
+    }
+
+    func result(_ worker: Int) throws -> [[String]] { try results[worker].get() }
+}

@@ -1,0 +1,116 @@
+import Collections
+import Foundation
+import Testing
+@testable import FreqBench
+
+@Suite("TextSearch")
+struct TextSearchTests {
+    static let datasets = ["birdsnap", "caltech101", "caltech256", "cifar10", "cifar100", "coco", "country211", "cub", "dtd",
+                           "eurosat", "fgvcaircraft", "flickr", "flowers102", "food101", "imagenet", "let_it_wag",
+                           "oxfordpets", "stanfordcars", "sun397", "ucf101"]
+
+    @Test(arguments: TextSearchMethod.allCases)
+    func reproducesAllReferenceCounts(method: TextSearchMethod) throws {
+        let fixture = try ReferenceTextFixture.shared()
+        let search = TextSearch(index: try TextIndex(directory: fixture.indexDirectory))
+        let annotator = ReferenceAnnotator(fixture: fixture, captions: [])
+        var concepts = 0
+        for dataset in Self.datasets {
+            let url = try SharedData.reference("cc3m_val/counts_\(dataset)_\(method.rawValue).json")
+            let expected = try JSONParser.parse(contentsOf: url)
+            let list = try ConceptList.read(url)
+            let terms = try TextSearch.queryTerms(for: list, method: method, annotator: annotator)
+            let counts = try search.counts(concepts: list, queryTerms: terms)
+            #expect(TextSearchOutput.json(counts) == expected, "\(url.path)")
+            concepts += list.count
+        }
+        #expect(concepts == 4_704)
+    }
+
+    @Test func queryWordsFollowPythonSplit() {
+        #expect(ConceptQuery.words("Red_Fox") == ["red", "fox"])
+        #expect(ConceptQuery.words("a__b  c") == ["a", "b", "c"])
+        #expect(ConceptQuery.words("a _\t_b") == ["a", "b"])
+        #expect(ConceptQuery.words("_x_") == ["", "x", ""])
+        #expect(ConceptQuery.words("") == [""])
+        #expect(ConceptQuery.words("x\u{1C}y\u{A0}z\u{3000}w") == ["x", "y", "z", "w"])   // Python \s, not only White_Space
+        #expect(ConceptQuery.words("x\u{200B}y") == ["x\u{200B}y"])                        // zero-width space is not \s
+        #expect(ConceptQuery.words("ÉCOLE") == ["école"])
+        #expect(ConceptQuery.words("t-shirt") == ["t-shirt"])
+    }
+
+    @Test func countsSkipAbsentWordsAndUseTheEmptyTerm() throws {
+        let directory = try TemporaryDirectory.make().appendingPathComponent("index")
+        let builder = TextIndexBuilder()
+        let captions: [[String]] = [["", "dog"], ["cat", "dog"], ["", "cat", "dog"], ["bird"]]
+        for (id, terms) in captions.enumerated() { try builder.add(id: id, terms: terms) }
+        try builder.write(to: directory, recordCount: 4, shard: .whole, corpusDigest: [UInt8](repeating: 0, count: 32),
+                          annotator: AnnotatorIdentity(name: "words", version: "test"))
+        let search = TextSearch(index: try TextIndex(directory: directory))
+        let concepts = ["dog", "cat_dog", "unicorn dog", "unicorn", "_dog", "hot dog", "Dog", "dog_", "cat cat", "cat_dog"]
+        let terms = try TextSearch.queryTerms(for: concepts, method: .lowercased, annotator: nil)
+        let counts = try search.counts(concepts: concepts, queryTerms: terms)
+        let expected: OrderedDictionary<String, Int> = [
+            "dog": 3, "cat_dog": 2, "unicorn dog": 3, "unicorn": 0, "_dog": 2, "hot dog": 3, "Dog": 3, "dog_": 2, "cat cat": 2,
+        ]
+        #expect(counts == expected)
+        #expect(try search.matchingIds(terms: ["", "dog"], limit: 10) == [0, 2])
+    }
+
+    @Test func lemmatizedUsesTheAnnotatorsQueryTermsOncePerWord() throws {
+        final class CountingAnnotator: Annotator {
+            let identity = AnnotatorIdentity(name: "count", version: "1")
+            var calls: [[String]] = []
+            func captionTerms(_ captions: [String]) throws -> [[String]] { [] }
+            func queryTerms(_ words: [String]) throws -> [String] {
+                calls.append(words)
+                return words.map { $0 == "t-shirt" ? "shirt" : $0 + "!" }
+            }
+        }
+        let annotator = CountingAnnotator()
+        let terms = try TextSearch.queryTerms(for: ["red t-shirt", "t-shirt", "red_fox"], method: .lemmatized, annotator: annotator)
+        #expect(terms == [["red!", "shirt"], ["shirt"], ["red!", "fox!"]])
+        #expect(annotator.calls == [["red", "t-shirt", "fox"]])
+    }
+
+    @Test func conceptListsReadJSONObjectsTextAndJSONLiterals() throws {
+        let directory = try TemporaryDirectory.make()
+        let json = directory.appendingPathComponent("counts.json")
+        try "  {\"zebra\": 1, \"ant\": 2, \"\": 0}".write(to: json, atomically: true, encoding: .utf8)
+        #expect(try ConceptList.read(json) == ["zebra", "ant", ""])
+        let text = directory.appendingPathComponent("classes.txt")
+        try "\"A300B4\"\r\nAcadian_Flycatcher\n\n  \n\"\"\nsea lion \n\"Caf\\u00e9\"".write(to: text, atomically: true, encoding: .utf8)
+        #expect(try ConceptList.read(text) == ["A300B4", "Acadian_Flycatcher", "", "sea lion ", "Café"])
+        let bad = directory.appendingPathComponent("bad.txt")
+        try "ok\n\"unterminated\n".write(to: bad, atomically: true, encoding: .utf8)
+        #expect {
+            try ConceptList.read(bad)
+        } throws: { error in
+            "\(error)".contains(bad.path) && "\(error)".contains("line 2") && "\(error)".contains("JSON string literal")
+        }
+        let letItWag = try SharedData.upstream("let_it_wag_datasets/let_it_wag_class_list.txt")
+        let classes = try ConceptList.read(letItWag)
+        #expect(classes.count == 290 && classes.first == "A300B4")
+    }
+
+    @Test func intersectionKernelMatchesSets() {
+        var generator = SplitMix64(seed: 42)
+        for (na, nb, universe) in [(0, 10, 100), (1000, 1000, 5000), (10, 100_000, 1_000_000), (50_000, 60_000, 200_000)] {
+            let a = Array(Set((0..<na).map { _ in UInt32(generator.next() % UInt64(universe)) })).sorted()
+            let b = Array(Set((0..<nb).map { _ in UInt32(generator.next() % UInt64(universe)) })).sorted()
+            let expected = Set(a).intersection(b).sorted()
+            var output = [UInt32](repeating: 0, count: max(1, min(a.count, b.count)))
+            let count = a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    output.withUnsafeMutableBufferPointer { PostingIntersection.intersect(pa, pb, into: $0.baseAddress!) }
+                }
+            }
+            #expect(Array(output.prefix(count)) == expected, "\(na) x \(nb)")
+        }
+    }
+
+    @Test func writesUpstreamShape() throws {
+        let counts: OrderedDictionary<String, Int> = ["airplane": 28, "car": 333]
+        #expect(TextSearchOutput.string(counts) == "{\n    \"airplane\": 28,\n    \"car\": 333\n}")
+    }
+}
