@@ -11,6 +11,7 @@ struct FreqBenchCommand: ParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             InfoCommand.self,
+            AnnotateCommand.self,
             ReportCommand.self,
             GoldenCommand.self,
             EvalCommand.self,
