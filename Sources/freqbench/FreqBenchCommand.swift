@@ -12,6 +12,7 @@ struct FreqBenchCommand: ParsableCommand {
         subcommands: [
             InfoCommand.self,
             AnnotateCommand.self,
+            CorpusCommand.self,
             ReportCommand.self,
             GoldenCommand.self,
             EvalCommand.self,
