@@ -7,7 +7,7 @@ struct GoldenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "golden",
         abstract: "Pin and fetch the upstream goldens; diff and update the Fixtures goldens.",
-        subcommands: [Lock.self, Fetch.self, Diff.self, Update.self])
+        subcommands: [Lock.self, Fetch.self, CheckCopy.self, Diff.self, Update.self])
 
     /// `golden lock`: writes Golden/upstream.lock.json from a local upstream copy.
     struct Lock: ParsableCommand {
@@ -55,6 +55,28 @@ struct GoldenCommand: ParsableCommand {
                 print("not fetched: \(pinned.derived.count) derived files (figure JSON converted from notebooks/plots/*.pkl, templates); they are not upstream blobs")
             }
             print("wrote \(result.directory.path)")
+        }
+    }
+
+    /// `golden check`: hashes a local upstream copy and compares it with the lock.
+    struct CheckCopy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Check a local upstream copy against the lock (SHA-256 of every locked file); exit status 1 when any differs.")
+
+        @Option(name: .long, help: "The local upstream copy (default: $FREQBENCH_UPSTREAM or ../shared/upstream).")
+        var upstream: String?
+        @Option(name: .long, help: "The lock (default: Golden/upstream.lock.json).")
+        var lock: String?
+
+        func run() throws {
+            let pinned = try UpstreamLock.read(from: lock.map { URL(fileURLWithPath: $0) } ?? UpstreamLock.defaultURL)
+            let source = upstream.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DataPaths.upstream
+            let checks = UpstreamLockVerification.checks(lock: pinned, upstream: source)
+            for check in checks {
+                print("\(check.status.rawValue) \(check.suite)/\(check.name): \(check.got)\(check.detail.isEmpty ? "" : " — " + check.detail)")
+            }
+            if checks.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
         }
     }
 

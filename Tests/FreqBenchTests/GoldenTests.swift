@@ -84,6 +84,29 @@ struct GoldenTests {
         }
     }
 
+    @Test("a local copy is checked against the lock per folder: differing files fail, absent ones skip")
+    func lockVerification() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let contents = ["search_counts/a.json": "{\"dog\": 3}\n", "search_counts/b.json": "{\"cat\": 1}\n",
+                        "figures/f.json": "{}\n", "misalignment_metrics/m.json": "{\"x\": 0.5}\n"]
+        for (path, text) in contents {
+            let url = directory.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let lock = try UpstreamLockBuilder().build(upstream: directory, repository: "https://example.invalid/up", commit: String(repeating: "2", count: 40))
+        #expect(UpstreamLockVerification.checks(lock: lock, upstream: directory).map(\.status) == [.passed, .passed, .passed])
+        try "{\"dog\": 4}\n".write(to: directory.appendingPathComponent("search_counts/b.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("figures/f.json"))
+        let checks = UpstreamLockVerification.checks(lock: lock, upstream: directory)
+        #expect(checks.map(\.name) == ["figures", "misalignment_metrics", "search_counts"])
+        #expect(checks.map(\.status) == [.skipped, .passed, .failed])
+        #expect(checks[2].detail.contains("search_counts/b.json"))
+        #expect(!checks[2].detail.contains("search_counts/a.json"))
+        #expect(checks[2].got == "1 match, 1 differ, 0 absent")
+    }
+
     // MARK: Upstream fetch
 
     /// A repository made with libgit2 holding two data files, and the lock of its commit.
