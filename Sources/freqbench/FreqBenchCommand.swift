@@ -17,6 +17,8 @@ struct FreqBenchCommand: ParsableCommand {
             GoldenCommand.self,
             EvalCommand.self,
             BenchCommand.self,
+            FiguresCommand.self,
+            VerifyCommand.self,
         ]
     )
 }

@@ -1,0 +1,115 @@
+import Collections
+import Foundation
+
+/// Reads the paper's released data files (search counts, zero-shot, retrieval and t2i
+/// results) from an upstream folder, each file parsed once, with key order kept.
+///
+/// `overrides` replaces individual files (paths relative to the folder, e.g.
+/// `search_counts/cifar10_cc3m_lemmatized_search_counts.json`) by other copies: this is how
+/// `verify --results` recomputes the figures from a user's own re-run outputs.
+public final class UpstreamData {
+    public let root: URL
+    public let overrides: [String: URL]
+    private var countsCache: [String: OrderedDictionary<String, Int>] = [:]
+    private var resultsCache: [String: OrderedDictionary<String, OrderedDictionary<String, Double>>] = [:]
+    private var scoreListsCache: [String: OrderedDictionary<String, OrderedDictionary<String, [Double]>>] = [:]
+
+    public init(root: URL, overrides: [String: URL] = [:]) {
+        self.root = root
+        self.overrides = overrides
+    }
+
+    /// Where a relative path is read from.
+    public func url(for relativePath: String) -> URL {
+        overrides[relativePath] ?? root.appendingPathComponent(relativePath)
+    }
+
+    public func exists(_ relativePath: String) -> Bool {
+        FileManager.default.fileExists(atPath: url(for: relativePath).path)
+    }
+
+    /// A search-count file: concept → count, in file order.
+    public func counts(_ relativePath: String) throws -> OrderedDictionary<String, Int> {
+        if let cached = countsCache[relativePath] { return cached }
+        let url = url(for: relativePath)
+        guard let members = try JSONParser.parse(contentsOf: url).objectValue else {
+            throw FreqBenchError("expected a JSON object of concept → count", file: url.path)
+        }
+        var counts = OrderedDictionary<String, Int>(minimumCapacity: members.count)
+        for (concept, value) in members {
+            guard let count = value.intValue, count >= 0 else {
+                throw FreqBenchError("expected a non-negative integer count", file: url.path, location: "concept \"\(concept)\"")
+            }
+            counts[concept] = count
+        }
+        countsCache[relativePath] = counts
+        return counts
+    }
+
+    /// A zero-shot or retrieval result file: model key → (concept → performance), both in
+    /// file order, from each model's `classwise` or `conceptwise` member.
+    public func results(_ relativePath: String) throws -> OrderedDictionary<String, OrderedDictionary<String, Double>> {
+        if let cached = resultsCache[relativePath] { return cached }
+        let url = url(for: relativePath)
+        guard let models = try JSONParser.parse(contentsOf: url).objectValue else {
+            throw FreqBenchError("expected a JSON object of model key → results", file: url.path)
+        }
+        var results = OrderedDictionary<String, OrderedDictionary<String, Double>>()
+        for (model, entry) in models {
+            guard let perConcept = (entry["classwise"] ?? entry["conceptwise"])?.objectValue else {
+                throw FreqBenchError("expected a \"classwise\" or \"conceptwise\" object", file: url.path, location: "model \(model)")
+            }
+            var values = OrderedDictionary<String, Double>(minimumCapacity: perConcept.count)
+            for (concept, value) in perConcept {
+                guard let number = value.doubleValue else {
+                    throw FreqBenchError("expected a number", file: url.path, location: "model \(model), concept \"\(concept)\"")
+                }
+                values[concept] = number
+            }
+            results[model] = values
+        }
+        resultsCache[relativePath] = results
+        return results
+    }
+
+    /// The `full` value of every model of a result file, in file order.
+    public func fullValues(_ relativePath: String) throws -> OrderedDictionary<String, Double> {
+        let url = url(for: relativePath)
+        guard let models = try JSONParser.parse(contentsOf: url).objectValue else {
+            throw FreqBenchError("expected a JSON object of model key → results", file: url.path)
+        }
+        var values = OrderedDictionary<String, Double>()
+        for (model, entry) in models {
+            guard let full = entry["full"]?.doubleValue else {
+                throw FreqBenchError("expected a number", file: url.path, location: "model \(model), member full")
+            }
+            values[model] = full
+        }
+        return values
+    }
+
+    /// A t2i metric file: model → (concept → per-prompt scores).
+    public func scoreLists(_ relativePath: String) throws -> OrderedDictionary<String, OrderedDictionary<String, [Double]>> {
+        if let cached = scoreListsCache[relativePath] { return cached }
+        let url = url(for: relativePath)
+        guard let models = try JSONParser.parse(contentsOf: url).objectValue else {
+            throw FreqBenchError("expected a JSON object of model → results", file: url.path)
+        }
+        var results = OrderedDictionary<String, OrderedDictionary<String, [Double]>>()
+        for (model, entry) in models {
+            guard let perConcept = entry["classwise"]?.objectValue else {
+                throw FreqBenchError("expected a \"classwise\" object", file: url.path, location: "model \(model)")
+            }
+            var values = OrderedDictionary<String, [Double]>(minimumCapacity: perConcept.count)
+            for (concept, value) in perConcept {
+                guard let scores = value.arrayValue?.compactMap(\.doubleValue), scores.count == value.arrayValue?.count else {
+                    throw FreqBenchError("expected a list of numbers", file: url.path, location: "model \(model), concept \"\(concept)\"")
+                }
+                values[concept] = scores
+            }
+            results[model] = values
+        }
+        scoreListsCache[relativePath] = results
+        return results
+    }
+}
