@@ -2,16 +2,17 @@ import ArgumentParser
 import Foundation
 import FreqBench
 
-/// `freqbench verify`: check the paper's analyses against its released data, or a user's
-/// own re-run outputs against the paper's. The exit status is the verdict.
+/// `freqbench verify`: check the Fixtures pipeline and the paper's analyses against their
+/// goldens, or a user's own re-run outputs against the paper's. The exit status is the verdict.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify the paper's analyses from its released data, or your re-run outputs against it.",
+        abstract: "Verify the Fixtures goldens and the paper's analyses from its released data, or your re-run outputs against it.",
         discussion: """
         Prints one line per check (PASS, FAIL, XDEV = documented upstream deviation, SKIP = inputs \
-        absent) and a summary line. Exit status: 0 when no check failed, 1 when any check failed, \
-        2 when the command line or the tolerances file is invalid.
+        absent) and a summary line, and writes report.html, summary.json and junit.xml. Exit status: \
+        0 when no check failed, 1 when any check failed, 2 when the command line or the tolerances \
+        file is invalid.
         """)
 
     @Option(help: "The paper's released data (default: $FREQBENCH_UPSTREAM or ../shared/upstream).")
@@ -25,6 +26,12 @@ struct VerifyCommand: ParsableCommand {
 
     @Option(help: "The accuracy tolerances file (default: Golden/tolerances.json of the repository).")
     var tolerances: String?
+
+    @Option(help: "Directory for report.html, summary.json and junit.xml (default: Reports/).")
+    var report: String?
+
+    @Flag(help: "Do not write the report files.")
+    var noReport = false
 
     func run() throws {
         let upstreamURL = upstream.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DataPaths.upstream
@@ -42,9 +49,14 @@ struct VerifyCommand: ParsableCommand {
         }
         let options = Verification.Options(upstream: upstreamURL, results: results.map { URL(fileURLWithPath: $0, isDirectory: true) },
                                            tolerances: resultTolerances)
-        let report = Verification.run(options)
-        for check in report.checks { print(Verification.line(check)) }
-        print(Verification.summary(report.checks))
-        if report.failed { throw ExitCode(1) }
+        let outcome = Verification.run(options)
+        for check in outcome.checks { print(Verification.line(check)) }
+        print(Verification.summary(outcome.checks))
+        if !noReport {
+            let writer = report.map { ReportWriter(directory: URL(fileURLWithPath: $0, isDirectory: true)) } ?? ReportWriter()
+            let files = try writer.write(Report(checks: outcome.checks, plots: outcome.plots))
+            print("wrote \(files.html.path), \(files.summary.path), \(files.junit.path)")
+        }
+        if outcome.failed { throw ExitCode(1) }
     }
 }

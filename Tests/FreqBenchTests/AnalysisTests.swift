@@ -138,7 +138,7 @@ struct AnalysisTests {
         #expect(!PaperDatasetList.zeroShot18.contains("imagenet-r"))
         #expect(PaperDatasetList.zeroShot17 == PaperDatasetList.zeroShot18.filter { $0 != "imagenet-sketch" })
         #expect(PaperDatasetList.retrieval == ["coco", "flickr"])
-        #expect([FigureBinCount.zeroShot, FigureBinCount.thresholdSweep, FigureBinCount.retrievalAndTextToImage] == [12, 8, 7])
+        #expect(FigureBinCount.zeroShot == 12 && FigureBinCount.thresholdSweep == 8 && FigureBinCount.retrievalAndTextToImage == 7)
     }
 
     @Test("model key: the first key in file order containing PT and model; legacy rule: first containing PT")
@@ -162,7 +162,7 @@ struct AnalysisTests {
 
     @Test("long-tail reference numbers (§4.8): (concepts, max count, counts > 0)")
     func longTail() throws {
-        let data = UpstreamData(root: try SharedData.upstream())
+        let data = try UpstreamFixture.shared()
         let expected: [String: [(Int, Int, Int)]] = [
             "lemmatized": [(3469, 99257, 2144), (3469, 265103, 2403), (3469, 338788, 2617)],
             "rampp0.7": [(3469, 883195, 2488), (3469, 2786551, 2577), (3469, 4844483, 2613)],
@@ -181,7 +181,7 @@ struct AnalysisTests {
 
     @Test("correlations between pretraining frequencies (§4.9) reproduce 0.9637908005672169 and 0.7924258926755035 exactly")
     func pretrainingCorrelations() throws {
-        let data = UpstreamData(root: try SharedData.upstream())
+        let data = try UpstreamFixture.shared()
         let cc12mImage = try PretrainingFrequencyVector(data: data, list: .image, pretraining: "cc12m")
         let yfccImage = try PretrainingFrequencyVector(data: data, list: .image, pretraining: "yfcc15m")
         #expect(cc12mImage.counts.count == 3811 && yfccImage.counts.count == 3811)
@@ -205,7 +205,7 @@ struct AnalysisTests {
 
     @Test("Let-It-Wag fits (§4.10): slopes to 1 ulp of the printed ones, intercepts, 9 + 31 models")
     func letItWag() throws {
-        let fit = try LetItWagFit(data: UpstreamData(root: try SharedData.upstream()))
+        let fit = try LetItWagFit(data: try UpstreamFixture.shared())
         #expect(fit.models.count == 40)
         #expect(fit.droppedImageNetAccuracy == 38.554)
         #expect(fit.below50Count == 9 && fit.above50Count == 31)

@@ -33,7 +33,7 @@ struct FiguresTests {
         let upstream = try SharedData.upstream()
         let output = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(at: output) }
-        let statuses = try FigureGeneration.run(upstream: upstream, output: output)
+        let statuses = try FigureGeneration.run(data: try UpstreamFixture.shared(), output: output)
 
         let folder = upstream.appendingPathComponent("figures")
         let released = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
@@ -80,7 +80,7 @@ struct FiguresTests {
 
     @Test("known upstream deviations are computed and show the documented evidence (max counts of the released inputs)")
     func knownDeviationEvidence() throws {
-        let data = UpstreamData(root: try SharedData.upstream())
+        let data = try UpstreamFixture.shared()
         let computation = FigureComputation(data: data)
         var checked = 0
         for spec in FigureCatalog.all {
@@ -98,7 +98,7 @@ struct FiguresTests {
 
     @Test("retrieval keeps the coco \"\" concept where the count file has it (946 vs 945 pairs)")
     func cocoEmptyConcept() throws {
-        let computation = FigureComputation(data: UpstreamData(root: try SharedData.upstream()))
+        let computation = FigureComputation(data: try UpstreamFixture.shared())
         func pairs(_ countType: String) throws -> Int? {
             let spec = FigureCatalog.retrieval.first { $0.countType == countType && $0.pretraining == "cc3m" && $0.model == "RN50" && $0.prompt == "t2i_k=1" }
             guard let spec, case .computed(_, let count) = try computation.compute(spec) else { return nil }
@@ -110,7 +110,7 @@ struct FiguresTests {
 
     @Test("cifar10 results' plane joins the counts' airplane (10 pairs, not 9)")
     func cifarPlane() throws {
-        let computation = FigureComputation(data: UpstreamData(root: try SharedData.upstream()))
+        let computation = FigureComputation(data: try UpstreamFixture.shared())
         let spec = FigureSpec(kind: .zeroShot, countType: "rampp0.7", prompt: "class", pretraining: "cc3m", model: "RN50",
                               datasets: ["cifar10"], binCount: 7, modelKeyRule: .firstContainingPretrainingAndModel)
         guard case .pairs(let counts, _) = try computation.pairs(of: spec) else {
@@ -122,7 +122,7 @@ struct FiguresTests {
 
     @Test("legacy laion400m \"RN50\" = ViT-B-32/laion400m with 8 bins under the first-key-containing-PT rule")
     func legacyRN50() throws {
-        let computation = FigureComputation(data: UpstreamData(root: try SharedData.upstream()))
+        let computation = FigureComputation(data: try UpstreamFixture.shared())
         for countType in ["rampp0.5", "rampp0.6"] {
             guard let legacy = FigureCatalog.zeroShot.first(where: { $0.countType == countType && $0.model == "RN50" && $0.pretraining == "laion400m" }) else {
                 Issue.record("no legacy \(countType) spec")
@@ -141,7 +141,7 @@ struct FiguresTests {
 
     @Test("t2i figures use every concept (no ≤5-scores filter): 238, 300 and 408 pairs")
     func textToImageWithoutFilter() throws {
-        let computation = FigureComputation(data: UpstreamData(root: try SharedData.upstream()))
+        let computation = FigureComputation(data: try UpstreamFixture.shared())
         for (metric, expected) in [("exp_lpips", 238), ("human_aesthetics", 300), ("human_align", 408)] {
             let spec = FigureCatalog.textToImage.first { $0.countType == "integrated_rampp0.7" && $0.prompt == metric }
             guard let spec, case .computed(_, let count) = try computation.compute(spec) else {
@@ -154,7 +154,7 @@ struct FiguresTests {
 
     @Test("ZS18 gathers 4469 concept entries and ZS17 3469")
     func datasetListTotals() throws {
-        let computation = FigureComputation(data: UpstreamData(root: try SharedData.upstream()))
+        let computation = FigureComputation(data: try UpstreamFixture.shared())
         for (countType, expected) in [("rampp0.7", 4469), ("lemmatized", 3469)] {
             let spec = FigureCatalog.zeroShot.first { $0.countType == countType && $0.pretraining == "cc3m" && $0.model == "RN50" }
             guard let spec, case .computed(_, let count) = try computation.compute(spec) else {

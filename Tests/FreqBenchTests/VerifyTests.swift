@@ -12,7 +12,7 @@ struct VerifyTests {
 
     @Test("the paper suite passes on the released data, with every documented deviation reported as such")
     func paperSuitePasses() throws {
-        let outcome = PaperSuite.run(upstream: try SharedData.upstream())
+        let outcome = PaperSuite.run(data: try UpstreamFixture.shared())
         let failures = outcome.checks.filter { $0.status == .failed }
         #expect(failures.isEmpty, "\(failures.map(Verification.line))")
         func checks(_ suite: String, _ status: Check.Status) -> [Check] { outcome.checks.filter { $0.suite == suite && $0.status == status } }
@@ -31,7 +31,7 @@ struct VerifyTests {
         let vitL = rho.first { $0.name == "zero-shot/laion400m/text/ensemble/ViT-L-14" }
         #expect(vitL?.status == .expectedDeviation)
         #expect(vitL?.got.contains("0.8003") == true)
-        #expect(outcome.plots.contains { $0.identifier == "zero-shot/cc3m/image/ensemble" && $0.series.count == 2 })
+        #expect(outcome.plots.contains { $0.title == "zero-shot · cc3m · image · ensemble [1:-1]" && $0.series.count == 2 })
         let skipped = checks("paper.figures", .skipped)
         #expect(skipped.contains { $0.detail.contains("t2i_evaluations/t2i_exp_aesthetics.json") && $0.name == "72 figures" })
     }
@@ -57,11 +57,11 @@ struct VerifyTests {
     func missingUpstream() throws {
         let empty = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(at: empty) }
-        let report = Verification.run(.init(upstream: empty, tolerances: try tolerances()))
+        let report = Verification.run(.init(upstream: empty, tolerances: try tolerances(), fixtures: false))
         #expect(report.checks.count == 1)
         #expect(report.checks.first?.status == .skipped)
         #expect(!report.failed)
-        #expect(Verification.line(report.checks[0]).hasPrefix("SKIP paper/upstream"))
+        #expect(report.checks.first.map(Verification.line)?.hasPrefix("SKIP paper/upstream") == true)
     }
 
     @Test("output lines and summary carry the status tag, suite/name and the verdict")
@@ -127,7 +127,7 @@ struct VerifyTests {
     func unalteredResultsPass() throws {
         let results = try makeResults(alter: false)
         defer { try? FileManager.default.removeItem(at: results) }
-        let report = Verification.run(.init(upstream: try SharedData.upstream(), results: results, tolerances: try tolerances()))
+        let report = Verification.Report(outcome: ResultsSuite.run(results: results, paper: try UpstreamFixture.shared(), tolerances: try tolerances()))
         #expect(!report.failed, "\(report.checks.filter { $0.status == .failed }.map(Verification.line))")
         #expect(report.checks.filter { $0.suite == "results.counts" && $0.status == .passed }.count == 2)
         #expect(report.checks.contains { $0.suite == "results.accuracy" && $0.name == "zero_shot_evaluations/eurosat_ensemble_results.json" && $0.status == .passed })
@@ -140,7 +140,7 @@ struct VerifyTests {
     func alteredResultsFail() throws {
         let results = try makeResults(alter: true)
         defer { try? FileManager.default.removeItem(at: results) }
-        let report = Verification.run(.init(upstream: try SharedData.upstream(), results: results, tolerances: try tolerances()))
+        let report = Verification.Report(outcome: ResultsSuite.run(results: results, paper: try UpstreamFixture.shared(), tolerances: try tolerances()))
         #expect(report.failed)
         let fileFailures = report.checks.filter { ($0.suite == "results.counts" || $0.suite == "results.accuracy") && $0.status == .failed }
         #expect(fileFailures.map(\.name) == [
@@ -156,7 +156,7 @@ struct VerifyTests {
         // With a count tolerance the +7 on dog passes.
         var loose = try tolerances()
         loose.countRelative = 0.5
-        let tolerant = Verification.run(.init(upstream: try SharedData.upstream(), results: results, tolerances: loose))
+        let tolerant = Verification.Report(outcome: ResultsSuite.run(results: results, paper: try UpstreamFixture.shared(), tolerances: loose))
         #expect(!tolerant.checks.contains { $0.suite == "results.counts" && $0.status == .failed })
     }
 }

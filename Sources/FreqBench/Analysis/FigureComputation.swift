@@ -62,7 +62,7 @@ public struct FigureComputation {
             let countsPath = spec.countsPath(dataset: dataset)
             let resultsPath = spec.resultsPath(dataset: dataset)
             let datasetCounts = try data.counts(countsPath)
-            let keys = datasetCounts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let keys = try data.sortedConcepts(countsPath)
             if spec.kind == .textToImage {
                 let models = try data.scoreLists(resultsPath)
                 guard let key = spec.modelKeyRule.select(from: models.keys, pretraining: spec.pretraining, model: spec.model),

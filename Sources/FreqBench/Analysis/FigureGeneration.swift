@@ -17,7 +17,14 @@ public enum FigureGeneration {
         guard FileManager.default.fileExists(atPath: upstream.appendingPathComponent("search_counts").path) else {
             throw FreqBenchError("not an upstream folder: search_counts/ is missing", file: upstream.path)
         }
-        let statuses = try compute(data: UpstreamData(root: upstream))
+        return try run(data: UpstreamData(root: upstream), output: output)
+    }
+
+    /// As `run(upstream:output:)`, over already opened upstream data.
+    @discardableResult
+    public static func run(data: UpstreamData, output: URL) throws -> [FigureStatus] {
+        let upstream = data.root
+        let statuses = try compute(data: data)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let writer = JSONWriter()
         for status in statuses {

@@ -2,7 +2,7 @@ import Foundation
 
 /// One series of a re-drawn paper plot (average performance vs concept frequency, log x
 /// axis): the points, the least-squares line in log space and Pearson r as the legend shows it.
-/// Reports render these; `Analysis` computes them.
+/// `Analysis` computes them; verify hands them to reports as `ReportPlot.Series`.
 public struct PlotSeries: Sendable, Equatable {
     /// The legend name, e.g. `RN50` or `ViT-B-16`.
     public var name: String
@@ -41,24 +41,5 @@ public struct PlotSeries: Sendable, Equatable {
     /// The legend text: `name (ρ = 0.97**)`, `**` when p < 0.05.
     public var legend: String {
         "\(name) (ρ = \(String(format: "%.2f", rho))\(pValue < 0.05 ? "**" : ""))"
-    }
-}
-
-/// One re-drawn paper plot: a title, axis labels and its series.
-public struct PaperPlot: Sendable, Equatable {
-    /// A stable identifier, e.g. `zero-shot/cc3m/image/ensemble`.
-    public var identifier: String
-    public var title: String
-    public var xLabel: String
-    public var yLabel: String
-    public var series: [PlotSeries]
-
-    public init(identifier: String, title: String, xLabel: String = "Pretraining concept frequency",
-                yLabel: String, series: [PlotSeries]) {
-        self.identifier = identifier
-        self.title = title
-        self.xLabel = xLabel
-        self.yLabel = yLabel
-        self.series = series
     }
 }

@@ -14,8 +14,9 @@ public struct SpearmanCorrelation: Sendable, Equatable {
         guard x.count >= 3 else { throw FreqBenchError("Spearman ρ needs at least 3 points, got \(x.count)") }
         let xRanks = SpearmanCorrelation.averageRanks(x)
         let yRanks = SpearmanCorrelation.averageRanks(y)
-        // numpy corrcoef: centred sums (exact here: ranks are multiples of 1/2), covariance
-        // over n − 1, then c_xy / σ_x / σ_y in that order.
+        // numpy corrcoef, operation for operation: centred sums (exact here: ranks are
+        // multiples of 1/2), covariances times 1/(n − 1), then c_yx / σ_y / σ_x in that order
+        // (scipy returns element [1, 0]); this reproduces scipy's ρ bit for bit.
         let n = Double(x.count)
         let xMean = xRanks.reduce(0, +) / n
         let yMean = yRanks.reduce(0, +) / n
@@ -27,7 +28,8 @@ public struct SpearmanCorrelation: Sendable, Equatable {
             sxy += da * db
         }
         guard sxx > 0, syy > 0 else { throw FreqBenchError("Spearman ρ is undefined for a constant input") }
-        let rho = min(1, max(-1, (sxy / (n - 1)) / (sxx / (n - 1)).squareRoot() / (syy / (n - 1)).squareRoot()))
+        let reciprocal = 1 / (n - 1)
+        let rho = min(1, max(-1, (sxy * reciprocal) / (syy * reciprocal).squareRoot() / (sxx * reciprocal).squareRoot()))
         self.rho = rho
         self.count = x.count
         let degreesOfFreedom = n - 2

@@ -7,9 +7,16 @@ import Foundation
 /// `overrides` replaces individual files (paths relative to the folder, e.g.
 /// `search_counts/cifar10_cc3m_lemmatized_search_counts.json`) by other copies: this is how
 /// `verify --results` recomputes the figures from a user's own re-run outputs.
-public final class UpstreamData {
+///
+/// Safe to share between threads: the caches are guarded by a lock (parsing happens under it,
+/// so each file is parsed once).
+public final class UpstreamData: @unchecked Sendable {
     public let root: URL
     public let overrides: [String: URL]
+    /// Where files that are not overridden are read (and cached) instead, when set.
+    public let base: UpstreamData?
+    private let lock = NSRecursiveLock()
+    private var sortedKeysCache: [String: [String]] = [:]
     private var countsCache: [String: OrderedDictionary<String, Int>] = [:]
     private var resultsCache: [String: OrderedDictionary<String, OrderedDictionary<String, Double>>] = [:]
     private var scoreListsCache: [String: OrderedDictionary<String, OrderedDictionary<String, [Double]>>] = [:]
@@ -17,6 +24,20 @@ public final class UpstreamData {
     public init(root: URL, overrides: [String: URL] = [:]) {
         self.root = root
         self.overrides = overrides
+        self.base = nil
+    }
+
+    /// The files of `base`, with `overrides` replacing some of them; the files not
+    /// overridden are read through `base` (and so parsed only once).
+    public init(base: UpstreamData, overrides: [String: URL]) {
+        self.root = base.root
+        self.overrides = overrides
+        self.base = base
+    }
+
+    /// `base` when `relativePath` is not overridden here.
+    private func delegate(_ relativePath: String) -> UpstreamData? {
+        overrides[relativePath] == nil ? base : nil
     }
 
     /// Where a relative path is read from.
@@ -30,6 +51,9 @@ public final class UpstreamData {
 
     /// A search-count file: concept → count, in file order.
     public func counts(_ relativePath: String) throws -> OrderedDictionary<String, Int> {
+        if let base = delegate(relativePath) { return try base.counts(relativePath) }
+        lock.lock()
+        defer { lock.unlock() }
         if let cached = countsCache[relativePath] { return cached }
         let url = url(for: relativePath)
         guard let members = try JSONParser.parse(contentsOf: url).objectValue else {
@@ -46,9 +70,23 @@ public final class UpstreamData {
         return counts
     }
 
+    /// The concepts of a search-count file in sorted (code-point) order, as the figures read them.
+    public func sortedConcepts(_ relativePath: String) throws -> [String] {
+        if let base = delegate(relativePath) { return try base.sortedConcepts(relativePath) }
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = sortedKeysCache[relativePath] { return cached }
+        let keys = try counts(relativePath).keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        sortedKeysCache[relativePath] = keys
+        return keys
+    }
+
     /// A zero-shot or retrieval result file: model key → (concept → performance), both in
     /// file order, from each model's `classwise` or `conceptwise` member.
     public func results(_ relativePath: String) throws -> OrderedDictionary<String, OrderedDictionary<String, Double>> {
+        if let base = delegate(relativePath) { return try base.results(relativePath) }
+        lock.lock()
+        defer { lock.unlock() }
         if let cached = resultsCache[relativePath] { return cached }
         let url = url(for: relativePath)
         guard let models = try JSONParser.parse(contentsOf: url).objectValue else {
@@ -74,6 +112,7 @@ public final class UpstreamData {
 
     /// The `full` value of every model of a result file, in file order.
     public func fullValues(_ relativePath: String) throws -> OrderedDictionary<String, Double> {
+        if let base = delegate(relativePath) { return try base.fullValues(relativePath) }
         let url = url(for: relativePath)
         guard let models = try JSONParser.parse(contentsOf: url).objectValue else {
             throw FreqBenchError("expected a JSON object of model key → results", file: url.path)
@@ -90,6 +129,9 @@ public final class UpstreamData {
 
     /// A t2i metric file: model → (concept → per-prompt scores).
     public func scoreLists(_ relativePath: String) throws -> OrderedDictionary<String, OrderedDictionary<String, [Double]>> {
+        if let base = delegate(relativePath) { return try base.scoreLists(relativePath) }
+        lock.lock()
+        defer { lock.unlock() }
         if let cached = scoreListsCache[relativePath] { return cached }
         let url = url(for: relativePath)
         guard let models = try JSONParser.parse(contentsOf: url).objectValue else {

@@ -16,7 +16,7 @@ public enum PaperSuite {
     /// Checks and re-drawn plots of the paper suite.
     public struct Outcome: Sendable {
         public var checks: [Check]
-        public var plots: [PaperPlot]
+        public var plots: [ReportPlot]
     }
 
     /// Runs every paper check over the upstream folder `upstream`.
@@ -26,9 +26,14 @@ public enum PaperSuite {
                                           detail: "upstream data not found at \(upstream.path) (give --upstream DIR or set FREQBENCH_UPSTREAM; `freqbench golden fetch` obtains it)")],
                            plots: [])
         }
-        let data = UpstreamData(root: upstream)
+        return run(data: UpstreamData(root: upstream))
+    }
+
+    /// Runs every paper check over already opened upstream data.
+    public static func run(data: UpstreamData) -> Outcome {
+        let upstream = data.root
         var checks: [Check] = []
-        var plots: [PaperPlot] = []
+        var plots: [ReportPlot] = []
         let statuses: [FigureStatus]
         do {
             statuses = try FigureGeneration.compute(data: data)
@@ -126,11 +131,12 @@ public enum PaperSuite {
     // MARK: ρ of the plots
 
     /// Pearson r of every plotted series against the paper's legends (§4.4–§4.6), and the plots re-drawn.
-    public static func rhoChecksAndPlots(_ statuses: [FigureStatus]) -> ([Check], [PaperPlot]) {
+    public static func rhoChecksAndPlots(_ statuses: [FigureStatus]) -> ([Check], [ReportPlot]) {
         let byName = Dictionary(statuses.map { ($0.spec.name, $0) }, uniquingKeysWith: { first, _ in first })
         var checks: [Check] = []
         var seriesByPlot: [String: [PlotSeries]] = [:]
         var plotOrder: [String] = []
+        var plotSlices: [String: String] = [:]
         for expectation in PaperRhoExpectations.all {
             let suite = "paper.rho"
             guard let spec = FigureCatalog.all.first(where: {
@@ -146,15 +152,16 @@ public enum PaperSuite {
                 continue
             }
             if seriesByPlot[expectation.plot] == nil { plotOrder.append(expectation.plot) }
+            plotSlices[expectation.plot] = expectation.slice.description
             seriesByPlot[expectation.plot, default: []].append(series)
             checks.append(rhoCheck(expectation, series: series))
         }
         let plots = plotOrder.map { identifier in
             let parts = identifier.split(separator: "/").map(String.init)
             let isRetrieval = parts.first == "retrieval"
-            return PaperPlot(identifier: identifier, title: parts.dropFirst().joined(separator: " · ") + (isRetrieval ? " (last 4 bins)" : ""),
-                             yLabel: isRetrieval ? "Avg. Recall@k (\(parts.last ?? ""))" : "Avg. Zero-Shot Accuracy (%)",
-                             series: seriesByPlot[identifier] ?? [])
+            return ReportPlot(title: parts.joined(separator: " · ") + " " + (plotSlices[identifier] ?? ""),
+                              yLabel: isRetrieval ? "Avg. Recall@k (\(parts.last ?? ""))" : "Avg. Zero-Shot Accuracy (%)",
+                              series: (seriesByPlot[identifier] ?? []).map(ReportPlot.Series.init))
         }
         return (checks, plots)
     }

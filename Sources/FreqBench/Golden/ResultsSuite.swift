@@ -39,8 +39,14 @@ public enum ResultsSuite {
         return "zero_shot_evaluations"
     }
 
-    /// Runs the suite.
+    /// Runs the suite against the released files in `upstream`.
     public static func run(results: URL, upstream: URL, tolerances: ResultTolerances) -> PaperSuite.Outcome {
+        run(results: results, paper: UpstreamData(root: upstream), tolerances: tolerances)
+    }
+
+    /// Runs the suite against the released files of `paper`.
+    public static func run(results: URL, paper: UpstreamData, tolerances: ResultTolerances) -> PaperSuite.Outcome {
+        let upstream = paper.root
         let files: [String: URL]
         do { files = try userFiles(in: results) } catch {
             return PaperSuite.Outcome(checks: [Check(suite: "results", name: "inputs", status: .failed, detail: "\(error)")], plots: [])
@@ -49,8 +55,7 @@ public enum ResultsSuite {
             return PaperSuite.Outcome(checks: [Check(suite: "results", name: "inputs", status: .failed,
                                                      detail: "no *_search_counts.json or *_results.json files in \(results.path) or its \(subfolders.joined(separator: ", ")) subfolders")], plots: [])
         }
-        let paper = UpstreamData(root: upstream)
-        let user = UpstreamData(root: upstream, overrides: files)
+        let user = UpstreamData(base: paper, overrides: files)
         var checks: [Check] = []
         for path in files.keys.sorted() {
             guard paper.exists(path) else {
@@ -158,7 +163,7 @@ public enum ResultsSuite {
 
     /// Every figure that reads one of the user's files, recomputed from them and compared with
     /// the same figure from the paper's files; and every plotted ρ among them.
-    static func sideBySide(files: Set<String>, user: UpstreamData, paper: UpstreamData, tolerances: ResultTolerances) -> ([Check], [PaperPlot]) {
+    static func sideBySide(files: Set<String>, user: UpstreamData, paper: UpstreamData, tolerances: ResultTolerances) -> ([Check], [ReportPlot]) {
         let affected = FigureCatalog.all.filter { spec in FigureComputation.inputs(of: spec).contains { files.contains($0) } }
         let userComputation = FigureComputation(data: user), paperComputation = FigureComputation(data: paper)
         var checks: [Check] = []
@@ -189,7 +194,7 @@ public enum ResultsSuite {
         for (reason, count) in notComputed {
             checks.append(Check(suite: "results.figures", name: "\(count) figure\(count == 1 ? "" : "s")", status: .skipped, detail: reason))
         }
-        var plots: [String: PaperPlot] = [:]
+        var plots: [String: ReportPlot] = [:]
         var order: [String] = []
         for expectation in PaperRhoExpectations.all {
             guard let spec = FigureCatalog.all.first(where: {
@@ -206,10 +211,10 @@ public enum ResultsSuite {
                                     detail: "|Δr| \(String(format: "%.2g", difference)) (tolerance \(tolerances.plotRho))"))
                 if plots[expectation.plot] == nil {
                     order.append(expectation.plot)
-                    plots[expectation.plot] = PaperPlot(identifier: "results/" + expectation.plot, title: expectation.plot + " — yours vs paper's data",
-                                                        yLabel: expectation.kind == .retrieval ? "Avg. Recall@k" : "Avg. Zero-Shot Accuracy (%)", series: [])
+                    plots[expectation.plot] = ReportPlot(title: expectation.plot.replacingOccurrences(of: "/", with: " · ") + " \(expectation.slice): yours vs the paper's data",
+                                                         yLabel: expectation.kind == .retrieval ? "Avg. Recall@k" : "Avg. Zero-Shot Accuracy (%)", series: [])
                 }
-                plots[expectation.plot]?.series += [paperSeries, yours]
+                plots[expectation.plot]?.series += [ReportPlot.Series(paperSeries), ReportPlot.Series(yours)]
             } catch {
                 checks.append(Check(suite: "results.rho", name: expectation.name, status: .failed, detail: "\(error)"))
             }

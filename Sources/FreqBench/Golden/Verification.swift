@@ -2,6 +2,10 @@ import Foundation
 
 /// `freqbench verify`: runs the suites its inputs allow and gives one line per check, a
 /// summary line and the verdict (failed when any check failed).
+///
+/// Without `results`: the Fixtures pipeline against `Golden/fixtures` and the paper suite
+/// (skipped, with one line saying why, when the upstream folder is absent). With `results`:
+/// the results suite only.
 public enum Verification {
     /// What to verify.
     public struct Options: Sendable {
@@ -10,18 +14,31 @@ public enum Verification {
         /// A folder of the user's own re-run outputs; when set, the results suite runs instead of the paper suite.
         public var results: URL?
         public var tolerances: ResultTolerances
+        /// Whether to run the Fixtures pipeline against its goldens (paper mode only).
+        public var fixtures: Bool
 
-        public init(upstream: URL = DataPaths.upstream, results: URL? = nil, tolerances: ResultTolerances) {
+        public init(upstream: URL = DataPaths.upstream, results: URL? = nil, tolerances: ResultTolerances, fixtures: Bool = true) {
             self.upstream = upstream
             self.results = results
             self.tolerances = tolerances
+            self.fixtures = fixtures
         }
     }
 
     /// Every check and re-drawn plot of a run.
     public struct Report: Sendable {
         public var checks: [Check]
-        public var plots: [PaperPlot]
+        public var plots: [ReportPlot]
+
+        public init(checks: [Check], plots: [ReportPlot]) {
+            self.checks = checks
+            self.plots = plots
+        }
+
+        /// The checks and plots of one suite's outcome.
+        public init(outcome: PaperSuite.Outcome) {
+            self.init(checks: outcome.checks, plots: outcome.plots)
+        }
 
         /// True when any check failed.
         public var failed: Bool { checks.contains { $0.status == .failed } }
@@ -38,8 +55,12 @@ public enum Verification {
             let outcome = ResultsSuite.run(results: results, upstream: options.upstream, tolerances: options.tolerances)
             return Report(checks: outcome.checks, plots: outcome.plots)
         }
+        var checks: [Check] = []
+        if options.fixtures {
+            checks += PaperSuite.guarded(suite: "fixtures") { try FixtureVerification.checks(runs: FixturePipeline().run()) }
+        }
         let outcome = PaperSuite.run(upstream: options.upstream)
-        return Report(checks: outcome.checks, plots: outcome.plots)
+        return Report(checks: checks + outcome.checks, plots: outcome.plots)
     }
 
     /// The tag of a status in the output lines.
