@@ -6,7 +6,9 @@
 #include <torch/version.h>
 #include <ATen/Parallel.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -48,6 +50,10 @@ at::Tensor load_pt_tensor(const char *path) {
 }
 
 }  // namespace
+
+struct ctb_module {
+    torch::jit::Module module;
+};
 
 extern "C" {
 
@@ -97,5 +103,54 @@ int ctb_pt_tensor_write_f32(const char *path, const float *data, const int64_t *
         if (!output) throw std::runtime_error(std::string("write failed: ") + path);
     });
 }
+
+ctb_module *ctb_module_load(const char *path, char *err, size_t errlen) {
+    std::unique_ptr<ctb_module> loaded;
+    int status = guarded(err, errlen, [&] {
+        std::ifstream probe(path, std::ios::binary);
+        if (!probe) throw std::runtime_error(std::string("cannot open ") + path);
+        loaded.reset(new ctb_module{torch::jit::load(path, torch::kCPU)});
+        loaded->module.eval();
+    });
+    return status == 0 ? loaded.release() : nullptr;
+}
+
+void ctb_module_free(ctb_module *module) { delete module; }
+
+int ctb_module_has_method(ctb_module *module, const char *name) {
+    if (module == nullptr) return 0;
+    return module->module.find_method(name).has_value() ? 1 : 0;
+}
+
+int ctb_module_run(ctb_module *module, const char *method, const void *input, int input_is_int64,
+                   const int64_t *shape, int64_t ndim, float **out, int64_t *out_shape,
+                   int64_t *out_ndim, char *err, size_t errlen) {
+    *out = nullptr;
+    return guarded(err, errlen, [&] {
+        if (module == nullptr) throw std::runtime_error("no module");
+        auto found = module->module.find_method(method);
+        if (!found.has_value()) throw std::runtime_error(std::string("the module has no method ") + method);
+        torch::NoGradGuard no_grad;
+        std::vector<int64_t> dims(shape, shape + ndim);
+        at::Tensor tensor = input_is_int64
+            ? torch::from_blob(const_cast<void *>(input), dims, torch::kInt64).clone()
+            : torch::from_blob(const_cast<void *>(input), dims, torch::kFloat32).clone();
+        c10::IValue result = (*found)({tensor});
+        if (!result.isTensor()) {
+            throw std::runtime_error(std::string(method) + " returned " + result.tagKind() + ", not a tensor");
+        }
+        at::Tensor output = result.toTensor().to(at::kFloat).contiguous();
+        if (output.dim() > 8) throw std::runtime_error("result has more than 8 dimensions");
+        *out_ndim = output.dim();
+        for (int64_t i = 0; i < output.dim(); ++i) out_shape[i] = output.size(i);
+        size_t bytes = sizeof(float) * static_cast<size_t>(output.numel());
+        float *buffer = static_cast<float *>(std::malloc(bytes > 0 ? bytes : 1));
+        if (buffer == nullptr) throw std::runtime_error("out of memory");
+        std::memcpy(buffer, output.data_ptr<float>(), bytes);
+        *out = buffer;
+    });
+}
+
+void ctb_buffer_free(float *buffer) { std::free(buffer); }
 
 }  // extern "C"

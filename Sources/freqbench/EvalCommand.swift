@@ -7,10 +7,30 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate zero-shot classification and retrieval from features.",
-        subcommands: [EvalZeroShotCommand.self, EvalRetrievalCommand.self])
+        subcommands: [EvalZeroShotCommand.self, EvalRetrievalCommand.self, EvalEncodeCommand.self, EvalCheckpointsCommand.self])
 }
 
 extension ScoringPrecision: ExpressibleByArgument {}
+extension PromptMode: ExpressibleByArgument {}
+
+/// Where class names and templates come from.
+enum CatalogSource: String, ExpressibleByArgument {
+    case clipBenchmark = "clip-benchmark", clipRocket = "clip-rocket", upstream
+
+    /// Loads `dataset` from `directory`, or from the shared data's default place.
+    func load(dataset: String, directory: String?, prompt: PromptMode) throws -> PromptCatalog {
+        switch self {
+        case .clipBenchmark:
+            return try PromptCatalog.clipBenchmark(directory.map { URL(fileURLWithPath: $0) } ?? DataPaths.clipBenchmark, dataset: dataset)
+        case .upstream:
+            return try PromptCatalog.upstream(directory.map { URL(fileURLWithPath: $0) } ?? DataPaths.upstream, dataset: dataset,
+                                              prompt: prompt == .ensemble ? .ensemble : prompt)
+        case .clipRocket:
+            guard let directory else { throw ValidationError("--catalog clip-rocket needs --catalog-dir (labels.json, templates.json, dataset_catalog.json)") }
+            return try PromptCatalog.clipRocket(URL(fileURLWithPath: directory), dataset: dataset)
+        }
+    }
+}
 
 /// `freqbench eval zeroshot FEATURES --model-key KEY --out RESULTS.json`.
 struct EvalZeroShotCommand: ParsableCommand {
@@ -38,6 +58,9 @@ struct EvalZeroShotCommand: ParsableCommand {
     @Option(help: "Dataset name recorded in the CLIP_benchmark-shaped file.") var dataset: String?
     @Option(help: "Also write a CLIP_benchmark-shaped JSON with every metric here.") var benchmarkOut: String?
     @Option(help: "Image rows scored per batch.") var batchRows: Int = 4096
+    @Option(help: "Check the class names against a catalog: clip-benchmark, clip-rocket or upstream.") var catalog: CatalogSource?
+    @Option(help: "The catalog's directory (default: the shared data).") var catalogDir: String?
+    @Option(help: "The dataset's name in the catalog (default: --dataset).") var catalogDataset: String?
     @Flag(help: "Print a JSON summary of every metric on stdout.") var json = false
 
     func run() throws {
@@ -50,6 +73,11 @@ struct EvalZeroShotCommand: ParsableCommand {
                 textFeatures: URL(fileURLWithPath: textFeatures), classnames: URL(fileURLWithPath: classnames))
         } else {
             throw ValidationError("give FEATURES, or all of --image-features, --labels, --text-features and --classnames")
+        }
+        if let catalog {
+            guard let name = catalogDataset ?? dataset else { throw ValidationError("--catalog needs --catalog-dataset or --dataset") }
+            try catalog.load(dataset: name, directory: catalogDir, prompt: .ensemble)
+                .check(classnames: input.classnames, file: features ?? classnames ?? "features")
         }
         let progress = ProgressBar("zero-shot", total: input.images.rowCount)
         let outcome = try ZeroShotScorer(precision: precision, batchRows: batchRows).score(input, progress: progress)
@@ -128,6 +156,95 @@ struct EvalRetrievalCommand: ParsableCommand {
             ])))
         } else {
             print(summary.map { "\($0.0) \($0.1.doubleValue.map { String(format: "%.4f", $0) } ?? "-")" }.joined(separator: ", "))
+        }
+    }
+}
+
+/// `freqbench eval encode`: zero-shot features from a TorchScript model.
+struct EvalEncodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Compute zero-shot features (HDF5) with a TorchScript CLIP-like model.",
+        discussion: """
+        The model's encode_image runs on the preprocessed images (a .pt tensor, N×C×H×W) and its \
+        encode_text on the CLIP-tokenized prompts of every class (needs the vocabulary: ci/setup-clip-vocab). \
+        Class names and templates come from --classnames/--templates or a catalog. The output is the \
+        "Zero-shot features" HDF5 layout that `eval zeroshot` reads.
+        """)
+
+    @Option(help: "TorchScript model with encode_image and encode_text.") var model: String
+    @Option(help: "Preprocessed images (.pt), N×C×H×W.") var images: String
+    @Option(help: "Labels (.pt), N integers.") var labels: String
+    @Option(help: "Class names: a JSON array.") var classnames: String?
+    @Option(help: "Templates with {c}: a JSON array (for --prompt ensemble).") var templates: String?
+    @Option(help: "Catalog of class names and templates: clip-benchmark, clip-rocket or upstream.") var catalog: CatalogSource?
+    @Option(help: "The catalog's directory (default: the shared data).") var catalogDir: String?
+    @Option(help: "Dataset name in the catalog.") var dataset: String?
+    @Option(help: "Prompts: simple, class or ensemble.") var prompt: PromptMode = .ensemble
+    @Option(help: "Features file to write.") var out: String
+
+    func run() throws {
+        let promptCatalog: PromptCatalog
+        if let catalog {
+            guard let dataset else { throw ValidationError("--catalog needs --dataset") }
+            promptCatalog = try catalog.load(dataset: dataset, directory: catalogDir, prompt: prompt)
+            if let classnames { try promptCatalog.check(classnames: try ClassNameList.read(URL(fileURLWithPath: classnames)), file: classnames) }
+        } else if let classnames {
+            let names = try ClassNameList.read(URL(fileURLWithPath: classnames))
+            let list = try templates.map { try ClassNameList.read(URL(fileURLWithPath: $0)) } ?? []
+            promptCatalog = PromptCatalog(dataset: dataset ?? "dataset", classnames: names, templates: list)
+        } else {
+            throw ValidationError("give --classnames (and --templates) or --catalog with --dataset")
+        }
+        if prompt == .ensemble, promptCatalog.templates.isEmpty { throw ValidationError("--prompt ensemble needs templates") }
+        let encoder = ZeroShotModelEncoder(module: try TorchScriptModule(URL(fileURLWithPath: model)), tokenizer: try ClipTokenizer())
+        let features = try encoder.features(images: URL(fileURLWithPath: images), labels: URL(fileURLWithPath: labels),
+                                            catalog: promptCatalog, mode: prompt)
+        try ZeroShotFeaturesFile.write(features, to: URL(fileURLWithPath: out))
+        print("\(features.images.rowCount) images, \(features.classnames.count) classes × \(features.promptCount) prompts, dimension \(features.images.dimension) -> \(out)")
+    }
+}
+
+/// `freqbench eval checkpoints DIR`: every checkpoint of a run into evaluation_metrics_all.csv.
+struct EvalCheckpointsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoints",
+        abstract: "Evaluate every checkpoint in DIR into one evaluation_metrics_all.csv (resumable).",
+        discussion: """
+        Checkpoints are DIR's entries in natural order: TorchScript files (.pt, .ts, .jit), evaluated on each \
+        --eval-set directory (images.pt, labels.pt, classnames.json, templates.json), or directories of \
+        precomputed features (<dataset>.h5 for each --datasets name). Rows already in the CSV are kept; \
+        the CSV is rewritten after each checkpoint, so a killed run continues where it stopped.
+        """)
+
+    @Argument(help: "Directory of checkpoints.") var directory: String
+    @Option(help: "Datasets of feature-directory checkpoints, comma-separated (<dataset>.h5).") var datasets: String?
+    @Option(help: "Evaluation set directory for model checkpoints (repeatable).") var evalSet: [String] = []
+    @Option(help: "Prompts: simple, class or ensemble.") var prompt: PromptMode = .ensemble
+    @Option(help: "Logit precision: float32 or fp16.") var precision: ScoringPrecision = .float32
+    @Option(help: "CSV to write (default DIR/evaluation_metrics_all.csv).") var out: String?
+    @Option(help: "Evaluate at most this many new checkpoints.") var limit: Int?
+    @Flag(help: "Print a JSON summary on stdout.") var json = false
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: directory)
+        let series = CheckpointSeries(
+            directory: folder,
+            featureDatasets: datasets.map { $0.split(separator: ",").map(String.init) } ?? [],
+            evaluationSets: try evalSet.map { try CheckpointSeries.EvaluationSet(directory: URL(fileURLWithPath: $0)) },
+            prompt: prompt, precision: precision)
+        let csv = out.map { URL(fileURLWithPath: $0) } ?? folder.appendingPathComponent("evaluation_metrics_all.csv")
+        let total = try CheckpointSeries.discover(folder).count
+        let progress = ProgressBar("checkpoints", total: total)
+        let evaluated = try series.run(csv: csv, limit: limit, progress: progress)
+        progress.finish()
+        if json {
+            print(JSONWriter(indent: 2).string(.object([
+                "csv": .string(csv.path), "checkpoints": .int(total),
+                "evaluated": .array(evaluated.map { .string($0) }), "provenance": Provenance.current().json,
+            ])))
+        } else {
+            print("evaluated \(evaluated.count) of \(total) checkpoints -> \(csv.path)")
         }
     }
 }

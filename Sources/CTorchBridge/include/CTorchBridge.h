@@ -30,6 +30,25 @@ int ctb_pt_tensor_read_f32(const char *path, float *out, int64_t capacity, int64
 int ctb_pt_tensor_write_f32(const char *path, const float *data, const int64_t *shape, int64_t ndim,
                             char *err, size_t errlen);
 
+/** A loaded TorchScript module (torch.jit.load), in eval mode. */
+typedef struct ctb_module ctb_module;
+
+/** Loads a TorchScript file; returns NULL (message in err) when it cannot be loaded. */
+ctb_module *ctb_module_load(const char *path, char *err, size_t errlen);
+void ctb_module_free(ctb_module *module);
+
+/** 1 when the module has a method of this name (e.g. "encode_image"), else 0. */
+int ctb_module_has_method(ctb_module *module, const char *name);
+
+/** Runs module.<method>(input) under no_grad on a float32 (input_is_int64 = 0) or int64
+ *  (input_is_int64 = 1) tensor of the given shape. The result must be a tensor; it is
+ *  converted to float32 and returned in *out (malloc'ed, free with ctb_buffer_free), its
+ *  dimensions in out_shape (up to 8) and out_ndim. */
+int ctb_module_run(ctb_module *module, const char *method, const void *input, int input_is_int64,
+                   const int64_t *shape, int64_t ndim, float **out, int64_t *out_shape,
+                   int64_t *out_ndim, char *err, size_t errlen);
+void ctb_buffer_free(float *buffer);
+
 #ifdef __cplusplus
 }
 #endif

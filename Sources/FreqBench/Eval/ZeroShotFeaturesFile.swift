@@ -1,0 +1,25 @@
+import Foundation
+
+/// Writes zero-shot features in the HDF5 layout `ZeroShotFeatures.readHDF5` reads
+/// (docs/FORMATS.md, "Zero-shot features"), atomically.
+public enum ZeroShotFeaturesFile {
+    public static func write(_ features: ZeroShotFeatures, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = AtomicFile.temporaryURL(for: url)
+        do {
+            let file = try HDF5File.create(temporary)
+            let rows = features.images
+            try file.write("image_features", float32: try rows.rows(0..<rows.rowCount), shape: [rows.rowCount, rows.dimension],
+                           chunkRows: min(max(rows.rowCount, 1), 4096))
+            try file.write("labels", int64: features.labels.map(Int64.init), shape: [features.labels.count])
+            try file.write("classnames", strings: features.classnames)
+            try file.write("text_features", float32: features.textFeatures,
+                           shape: [features.classnames.count, features.promptCount, rows.dimension])
+            file.flush()
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        try AtomicFile.replace(url, with: temporary)
+    }
+}
