@@ -16,6 +16,7 @@ struct FreqBenchCommand: ParsableCommand {
             ReportCommand.self,
             GoldenCommand.self,
             EvalCommand.self,
+            IndexCommand.self,
             BenchCommand.self,
             FiguresCommand.self,
             VerifyCommand.self,

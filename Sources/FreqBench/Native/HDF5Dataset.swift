@@ -102,6 +102,68 @@ public final class HDF5Dataset: @unchecked Sendable {
         return try read(rows: rows, memoryType: type, as: Float16.self)
     }
 
+    /// Reads rows of a float16 or float32 dataset into `buffer` as their stored bits, without
+    /// conversion or allocation (2 or 4 bytes per element), for scans that compare bit patterns.
+    /// `buffer` must hold at least `rows.count * rowWidth` elements of the stored width.
+    public func readRawFloatRows(_ rows: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
+        let memoryType: hid_t
+        let elementBytes: Int
+        switch elementType {
+        case .float16: memoryType = chdf5_make_f16le(); elementBytes = 2
+        case .float32: memoryType = H5Tcopy(chdf5_native_float()); elementBytes = 4
+        default: throw error("expected a float16 or float32 dataset, found \(elementType)")
+        }
+        defer { H5Tclose(memoryType) }
+        let total = shape.first ?? 0
+        guard shape.count >= 1, rows.lowerBound >= 0, rows.upperBound <= total else {
+            throw error("rows \(rows) out of bounds (dataset has \(total))")
+        }
+        guard buffer.count >= rows.count * rowWidth * elementBytes else {
+            throw error("buffer of \(buffer.count) bytes is too small for rows \(rows)")
+        }
+        if rows.isEmpty || rowWidth == 0 { return }
+        let fileSpace = H5Dget_space(handle)
+        defer { H5Sclose(fileSpace) }
+        var start = [hsize_t](repeating: 0, count: shape.count)
+        var counts = shape.map { hsize_t($0) }
+        start[0] = hsize_t(rows.lowerBound)
+        counts[0] = hsize_t(rows.count)
+        H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &counts, nil)
+        let memorySpace = H5Screate_simple(Int32(counts.count), &counts, nil)
+        defer { H5Sclose(memorySpace) }
+        let status = H5Dread(handle, memoryType, memorySpace, fileSpace, chdf5_p_default(), buffer.baseAddress)
+        guard status >= 0 else { throw error("cannot read rows \(rows)") }
+    }
+
+    /// Writes rows of a float16 or float32 dataset from `buffer`, which holds their stored bits
+    /// (`rows.count * rowWidth` elements of 2 or 4 bytes), e.g. into one made by `createFloatDataset`.
+    public func writeRawFloatRows(_ rows: Range<Int>, from buffer: UnsafeRawBufferPointer) throws {
+        let memoryType: hid_t
+        let elementBytes: Int
+        switch elementType {
+        case .float16: memoryType = chdf5_make_f16le(); elementBytes = 2
+        case .float32: memoryType = H5Tcopy(chdf5_native_float()); elementBytes = 4
+        default: throw error("expected a float16 or float32 dataset, found \(elementType)")
+        }
+        defer { H5Tclose(memoryType) }
+        let total = shape.first ?? 0
+        guard rows.lowerBound >= 0, rows.upperBound <= total, buffer.count >= rows.count * rowWidth * elementBytes else {
+            throw error("cannot write rows \(rows) from \(buffer.count) bytes (dataset has \(total) rows)")
+        }
+        if rows.isEmpty { return }
+        let fileSpace = H5Dget_space(handle)
+        defer { H5Sclose(fileSpace) }
+        var start = [hsize_t](repeating: 0, count: shape.count)
+        var counts = shape.map { hsize_t($0) }
+        start[0] = hsize_t(rows.lowerBound)
+        counts[0] = hsize_t(rows.count)
+        H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &counts, nil)
+        let memorySpace = H5Screate_simple(Int32(counts.count), &counts, nil)
+        defer { H5Sclose(memorySpace) }
+        let status = H5Dwrite(handle, memoryType, memorySpace, fileSpace, chdf5_p_default(), buffer.baseAddress)
+        guard status >= 0 else { throw error("cannot write rows \(rows)") }
+    }
+
     /// Reads rows as float64.
     public func readFloat64(rows: Range<Int>? = nil) throws -> [Double] {
         switch elementType {

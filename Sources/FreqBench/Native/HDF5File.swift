@@ -104,6 +104,26 @@ public final class HDF5File: @unchecked Sendable {
         guard status >= 0 else { throw FreqBenchError("cannot write dataset '\(name)'", file: path) }
     }
 
+    /// Creates a float16 or float32 dataset of `shape`, chunked by `chunkRows` rows and left
+    /// unfilled, to be written block by block with `HDF5Dataset.writeRawFloatRows` (for files
+    /// too large to hold in memory at once).
+    public func createFloatDataset(_ name: String, float16: Bool, shape: [Int], chunkRows: Int) throws -> HDF5Dataset {
+        guard !shape.isEmpty, shape[0] > 0 else { throw FreqBenchError("dataset '\(name)': empty shape \(shape)", file: path) }
+        var dims = shape.map { hsize_t($0) }
+        let space = H5Screate_simple(Int32(dims.count), &dims, nil)
+        defer { H5Sclose(space) }
+        let properties = H5Pcreate(chdf5_p_dataset_create())
+        defer { H5Pclose(properties) }
+        var chunk = dims
+        chunk[0] = hsize_t(max(1, min(chunkRows, shape[0])))
+        H5Pset_chunk(properties, Int32(chunk.count), &chunk)
+        let type = float16 ? chdf5_make_f16le() : H5Tcopy(chdf5_ieee_f32le())
+        defer { H5Tclose(type) }
+        let dataset = H5Dcreate2(handle, name, type, space, chdf5_p_default(), properties, chdf5_p_default())
+        guard dataset >= 0 else { throw FreqBenchError("cannot create dataset '\(name)'", file: path) }
+        return try HDF5Dataset(file: self, name: name, handle: dataset)
+    }
+
     private func check(_ count: Int, _ shape: [Int], _ name: String) throws {
         guard shape.reduce(1, *) == count, !shape.isEmpty else {
             throw FreqBenchError("dataset '\(name)': \(count) values do not fill shape \(shape)", file: path)

@@ -1,0 +1,117 @@
+import Foundation
+
+#if _endian(big)
+#error("the image index format is little-endian; this writer assumes a little-endian host")
+#endif
+
+/// Writes an image index directory (docs/FORMATS.md, "Image index").
+///
+/// The directory is written under a temporary name and renamed into place, so an interrupted
+/// build leaves no half-written index under the output name. The bytes depend only on the
+/// postings (no paths, times or shard layout), so a merged index equals a single build.
+public enum ImageIndexWriter {
+    /// Writes `postings` as an index directory at `directory`.
+    public static func write(_ postings: ImagePostings, to directory: URL) throws {
+        let sizes = (0..<postings.listCount).map { postings.offsets[$0 + 1] - postings.offsets[$0] }
+        try write(layout: ImageIndexLayout(postings), listSizes: sizes, to: directory) { postings.list($0) }
+    }
+
+    /// Writes an index list by list: `list(k)` returns list `k` (threshold-major), whose size must be `listSizes[k]`.
+    static func write(layout: ImageIndexLayout, listSizes: [Int], to directory: URL,
+                      list: (Int) throws -> ArraySlice<UInt32>) throws {
+        let parent = directory.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        let temporary = AtomicFile.temporaryURL(for: directory)
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: false)
+        do {
+            let fileURL = temporary.appendingPathComponent(ImageIndex.fileName)
+            guard FileManager.default.createFile(atPath: fileURL.path, contents: nil) else {
+                throw FreqBenchError("cannot create index file", file: fileURL.path)
+            }
+            let handle = try FileHandle(forWritingTo: fileURL)
+            var output = Data()
+            output.reserveCapacity(1 << 22)
+            func flush(force: Bool) throws {
+                if force || output.count >= 1 << 22 {
+                    try handle.write(contentsOf: output)
+                    output.removeAll(keepingCapacity: true)
+                }
+            }
+            output.append(contentsOf: layout.encodedPrefix(listSizes: listSizes))
+            for key in listSizes.indices {
+                let ids = try list(key)
+                guard ids.count == listSizes[key] else {
+                    throw FreqBenchError("internal: list \(key) has \(ids.count) ids, expected \(listSizes[key])")
+                }
+                // Little-endian hosts only (checked at compile time below): the ids are the file bytes.
+                ids.withUnsafeBytes { output.append(contentsOf: $0) }
+                try flush(force: false)
+            }
+            try flush(force: true)
+            try handle.synchronize()
+            try handle.close()
+            try AtomicFile.replace(directory, with: temporary)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+}
+
+/// Everything of an image index except its postings: the header and the list layout.
+struct ImageIndexLayout: Equatable {
+    static let magic: [UInt8] = Array("FBIMGIDX".utf8)
+    static let formatVersion: UInt32 = 1
+
+    var precision: TagPrecision
+    var thresholds: [TagThreshold]
+    var tags: [String]
+    var sampleCount: Int
+    var duplicateIDsAllowed: Bool
+
+    init(precision: TagPrecision, thresholds: [TagThreshold], tags: [String], sampleCount: Int, duplicateIDsAllowed: Bool) {
+        self.precision = precision
+        self.thresholds = thresholds
+        self.tags = tags
+        self.sampleCount = sampleCount
+        self.duplicateIDsAllowed = duplicateIDsAllowed
+    }
+
+    init(_ postings: ImagePostings) {
+        self.init(precision: postings.precision, thresholds: postings.thresholds, tags: postings.tags,
+                  sampleCount: postings.sampleCount, duplicateIDsAllowed: postings.duplicateIDsAllowed)
+    }
+
+    /// The header as JSON (compact, keys in this order).
+    func headerJSON(postingCount: Int) -> JSONValue {
+        .object([
+            "kind": .string("image"),
+            "format_version": .int(Int(Self.formatVersion)),
+            "precision": .string(precision.rawValue),
+            "thresholds": .array(thresholds.map { .double($0.value) }),
+            "sample_count": .int(sampleCount),
+            "posting_count": .int(postingCount),
+            "duplicate_ids_allowed": .bool(duplicateIDsAllowed),
+            "tags": .array(tags.map { .string($0) }),
+        ])
+    }
+
+    /// Magic, version, header length, header (padded to 8 bytes) and the offsets table.
+    func encodedPrefix(listSizes: [Int]) -> [UInt8] {
+        let postingCount = listSizes.reduce(0, +)
+        var header = Array(JSONWriter().string(headerJSON(postingCount: postingCount)).utf8)
+        while (16 + header.count) % 8 != 0 { header.append(0x20) }
+        var bytes = Self.magic
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        append(Self.formatVersion)
+        append(UInt32(header.count))
+        bytes.append(contentsOf: header)
+        var offset: UInt64 = 0
+        append(offset)
+        for size in listSizes {
+            offset += UInt64(size)
+            append(offset)
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `freqbench index`: build and merge indexes (text: captions → terms; image: tags → samples).
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Build and merge indexes.",
+        subcommands: [
+            IndexImageCommand.self,
+            IndexMergeCommand.self,
+        ]
+    )
+}

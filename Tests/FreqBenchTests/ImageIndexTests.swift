@@ -1,0 +1,293 @@
+import Foundation
+import Testing
+@testable import FreqBench
+
+/// Writes small tag-probability files for tests.
+enum TagProbabilityFile {
+    static func write(_ url: URL, float16 rows: [[Float16]], ids: [Int64], tags: [String], chunkRows: Int? = 2) throws {
+        let file = try HDF5File.create(url)
+        try file.write("probs", float16: rows.flatMap { $0 }, shape: [rows.count, tags.count], chunkRows: chunkRows)
+        try file.write("sample_ids", int64: ids, shape: [ids.count])
+        try file.write("tags", strings: tags)
+    }
+
+    static func write(_ url: URL, float32 rows: [[Float]], ids: [Int64], tags: [String], chunkRows: Int? = 2) throws {
+        let file = try HDF5File.create(url)
+        try file.write("probs", float32: rows.flatMap { $0 }, shape: [rows.count, tags.count], chunkRows: chunkRows)
+        try file.write("sample_ids", int64: ids, shape: [ids.count])
+        try file.write("tags", strings: tags)
+    }
+}
+
+@Suite("Image index")
+struct ImageIndexTests {
+    static let allThresholds = try! TagThreshold.list(parsing: "0.5,0.55,0.6,0.65,0.7")
+
+    /// Tagged sample ids per threshold label for one tag.
+    func tagged(_ index: ImageIndex, tag: String) throws -> [String: [UInt32]] {
+        let column = try #require(index.column(of: tag))
+        var result: [String: [UInt32]] = [:]
+        for (position, threshold) in index.thresholds.enumerated() {
+            result[threshold.label] = index.postings(threshold: position, tag: column)
+        }
+        return result
+    }
+
+    @Test("float16 probabilities compare in float16 against the threshold rounded to float16")
+    func float16Edges() throws {
+        let directory = try TemporaryDirectory.make()
+        // The fixture discriminates: these values lie above h in double and in float32,
+        // and equal h rounded to float16.
+        #expect(Double(Float16(0.6)) > 0.6 && Float(Float16(0.6)) > Float(0.6))
+        #expect(Double(Float16(0.7)) > 0.7 && Float(Float16(0.7)) > Float(0.7))
+        let values: [Float16] = [
+            Float16(0.6),            // id 10: at Float16(0.6) -> not above 0.6
+            Float16(0.6).nextUp,     // id 11: above 0.6
+            Float16(0.7),            // id 12: at Float16(0.7) -> above 0.65, not above 0.7
+            Float16(0.7).nextUp,     // id 13: above 0.7
+            Float16(0.5),            // id 14: exactly 0.5 -> not above 0.5 (`>` not `>=`)
+            Float16(0.55),           // id 15: at Float16(0.55) = 0.5498 -> above 0.5 only
+            Float16(0.55).nextUp,    // id 16: above 0.55
+            Float16(0.7).nextDown,   // id 17: above 0.65, not above 0.7
+            0,                       // id 18: never
+        ]
+        let url = directory.appendingPathComponent("p16.h5")
+        try TagProbabilityFile.write(url, float16: values.map { [$0, 0] }, ids: Array(10...18), tags: ["dog", "cat"])
+        let out = directory.appendingPathComponent("index")
+        try ImageIndexWriter.write(try ImageIndexBuilder(thresholds: Self.allThresholds).build([url]), to: out)
+        let index = try ImageIndex.open(out)
+        #expect(index.precision == .float16)
+        let dog = try tagged(index, tag: "dog")
+        #expect(dog["0.5"] == [10, 11, 12, 13, 15, 16, 17])
+        #expect(dog["0.55"] == [10, 11, 12, 13, 16, 17])
+        #expect(dog["0.6"] == [11, 12, 13, 17])
+        #expect(dog["0.65"] == [12, 13, 17])
+        #expect(dog["0.7"] == [13])
+        #expect(try tagged(index, tag: "cat").values.allSatisfy { $0.isEmpty })
+    }
+
+    @Test("float32 probabilities compare in float32 against Float(h)")
+    func float32Edges() throws {
+        let directory = try TemporaryDirectory.make()
+        #expect(Double(Float(0.55)) > 0.55 && Double(Float(0.6)) > 0.6)
+        let values: [Float] = [
+            Float(0.55),           // id 0: at Float(0.55) -> not above 0.55 (double would say above)
+            Float(0.55).nextUp,    // id 1: above 0.55
+            Float(0.6),            // id 2: at Float(0.6) -> not above 0.6
+            Float(0.6).nextUp,     // id 3
+            Float(0.6).nextDown,   // id 4: above 0.55, not 0.6
+            0.5,                   // id 5: not above 0.5
+            Float(0.7),            // id 6: not above 0.7
+            Float(0.7).nextUp,     // id 7
+        ]
+        let url = directory.appendingPathComponent("p32.h5")
+        try TagProbabilityFile.write(url, float32: values.map { [$0] }, ids: Array(0...7), tags: ["dog"])
+        let out = directory.appendingPathComponent("index")
+        try ImageIndexWriter.write(try ImageIndexBuilder(thresholds: Self.allThresholds).build([url]), to: out)
+        let index = try ImageIndex.open(out)
+        #expect(index.precision == .float32)
+        let dog = try tagged(index, tag: "dog")
+        #expect(dog["0.5"] == [0, 1, 2, 3, 4, 6, 7])
+        #expect(dog["0.55"] == [1, 2, 3, 4, 6, 7])
+        #expect(dog["0.6"] == [3, 6, 7])
+        #expect(dog["0.65"] == [6, 7])
+        #expect(dog["0.7"] == [7])
+    }
+
+    /// Random probabilities with many values near the thresholds, in several files.
+    func randomFiles(in directory: URL, precision: TagPrecision, seed: UInt64) throws -> [URL] {
+        var generator = SplitMix64(seed: seed)
+        let tags = (0..<37).map { "tag \($0)" }
+        let near: [Double] = [0.5, 0.55, 0.6, 0.65, 0.7]
+        var urls: [URL] = []
+        var nextID: Int64 = 0
+        for fileNumber in 0..<3 {
+            let rows = 50 + fileNumber * 13
+            var values: [[Double]] = []
+            for _ in 0..<rows {
+                values.append(tags.map { _ in
+                    let pick = generator.next() % 4
+                    if pick == 0 { return near[Int(generator.next() % 5)] }
+                    return Double(generator.next() % 1000) / 1000
+                })
+            }
+            let ids = (0..<rows).map { _ in nextID += Int64(1 + generator.next() % 3); return nextID }
+            let url = directory.appendingPathComponent("random\(fileNumber).h5")
+            switch precision {
+            case .float16: try TagProbabilityFile.write(url, float16: values.map { $0.map { Float16($0) } }, ids: ids, tags: tags, chunkRows: 7)
+            case .float32: try TagProbabilityFile.write(url, float32: values.map { $0.map { Float($0) } }, ids: ids, tags: tags, chunkRows: 7)
+            }
+            urls.append(url)
+        }
+        return urls
+    }
+
+    func bytes(_ directory: URL) throws -> Data {
+        try Data(contentsOf: directory.appendingPathComponent(ImageIndex.fileName))
+    }
+
+    @Test("merged shards, and any block size, give the bytes of a single build", arguments: [TagPrecision.float16, .float32])
+    func shardsMergeIdentically(precision: TagPrecision) throws {
+        let directory = try TemporaryDirectory.make()
+        let files = try randomFiles(in: directory, precision: precision, seed: precision == .float16 ? 1 : 2)
+        let single = directory.appendingPathComponent("single")
+        let builder = ImageIndexBuilder(thresholds: Self.allThresholds)
+        try ImageIndexWriter.write(try builder.build(files), to: single)
+        let reference = try bytes(single)
+
+        var tiny = builder
+        tiny.blockBytes = 1 // one chunk per read
+        let tinyOut = directory.appendingPathComponent("tiny")
+        try ImageIndexWriter.write(try tiny.build(files), to: tinyOut)
+        #expect(try bytes(tinyOut) == reference)
+
+        for count in [2, 3, 7] {
+            var shards: [URL] = []
+            for index in 0..<count {
+                var sharded = builder
+                sharded.shard = try RowShard(index: index, count: count)
+                let out = directory.appendingPathComponent("shard-\(count)-\(index)")
+                try ImageIndexWriter.write(try sharded.build(files), to: out)
+                shards.append(out)
+            }
+            let merged = directory.appendingPathComponent("merged-\(count)")
+            try ImageIndexMerger.merge(shards.reversed(), to: merged)
+            #expect(try bytes(merged) == reference, "merge of \(count) shards")
+        }
+        // The index agrees with a direct count over the probabilities.
+        let index = try ImageIndex.open(single)
+        var expected = 0
+        for file in files {
+            let probabilities = try TagProbabilities.open(file)
+            let values = try HDF5File.open(file).dataset("probs").readFloat32()
+            let threshold = try TagThreshold(0.6)
+            expected += values.filter { precision == .float16 ? Float16($0) > threshold.float16 : $0 > threshold.float32 }.count
+            #expect(probabilities.tags.count == 37)
+        }
+        let position = try index.thresholdPosition(try TagThreshold(0.6))
+        #expect((0..<37).reduce(0) { $0 + index.postingCount(threshold: position, tag: $1) } == expected)
+    }
+
+    @Test("a sample id in two inputs is an error unless duplicates are allowed")
+    func duplicateIDs() throws {
+        let directory = try TemporaryDirectory.make()
+        let a = directory.appendingPathComponent("a.h5"), b = directory.appendingPathComponent("b.h5")
+        try TagProbabilityFile.write(a, float16: [[0.9], [0.9]], ids: [1, 2], tags: ["dog"])
+        try TagProbabilityFile.write(b, float16: [[0.9], [0.1]], ids: [2, 3], tags: ["dog"])
+        let builder = ImageIndexBuilder(thresholds: [try TagThreshold(0.7)])
+        #expect {
+            _ = try builder.build([a, b])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("sample id 2") && text.contains("a.h5 row 1") && text.contains("b.h5 row 0") && text.contains("--allow-duplicate-ids")
+        }
+        // Separate shards: the merge finds it.
+        let shardA = directory.appendingPathComponent("A"), shardB = directory.appendingPathComponent("B")
+        try ImageIndexWriter.write(try builder.build([a]), to: shardA)
+        try ImageIndexWriter.write(try builder.build([b]), to: shardB)
+        #expect {
+            try ImageIndexMerger.merge([shardA, shardB], to: directory.appendingPathComponent("AB"))
+        } throws: { "\($0)".contains("sample id 2") && "\($0)".contains(shardA.path) }
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("AB").path))
+
+        var allowing = builder
+        allowing.allowDuplicateIDs = true
+        let out = directory.appendingPathComponent("allowed")
+        try ImageIndexWriter.write(try allowing.build([a, b]), to: out)
+        let index = try ImageIndex.open(out)
+        #expect(index.duplicateIDsAllowed)
+        #expect(index.postings(threshold: 0, tag: 0) == [1, 2, 2])
+        let merged = directory.appendingPathComponent("merged-allowed")
+        try ImageIndexMerger.merge([shardA, shardB], to: merged, allowDuplicateIDs: true)
+        #expect(try bytes(merged) == bytes(out))
+    }
+
+    func expectError(_ url: URL, _ parts: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(sourceLocation: sourceLocation) {
+            _ = try ImageIndexBuilder(thresholds: [try TagThreshold(0.5)]).build([url])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains(url.path) && parts.allSatisfy(text.contains)
+        }
+    }
+
+    @Test("bad input names the file and the dataset")
+    func badInput() throws {
+        let directory = try TemporaryDirectory.make()
+        let nan = directory.appendingPathComponent("nan.h5")
+        try TagProbabilityFile.write(nan, float16: [[0.1, 0.2], [0.3, .nan]], ids: [0, 1], tags: ["a", "b"])
+        expectError(nan, ["dataset probs", "NaN", "row 1", "column 1", "'b'"])
+        let nan32 = directory.appendingPathComponent("nan32.h5")
+        try TagProbabilityFile.write(nan32, float32: [[.nan]], ids: [0], tags: ["a"])
+        expectError(nan32, ["dataset probs", "NaN", "row 0"])
+
+        let mismatch = directory.appendingPathComponent("mismatch.h5")
+        do {
+            let file = try HDF5File.create(mismatch)
+            try file.write("probs", float16: [0.1, 0.2, 0.3, 0.4], shape: [2, 2])
+            try file.write("sample_ids", int64: [0, 1, 2], shape: [3])
+            try file.write("tags", strings: ["a", "b"])
+        }
+        expectError(mismatch, ["dataset sample_ids", "3 sample ids", "2 rows"])
+
+        let tagCount = directory.appendingPathComponent("tagcount.h5")
+        do {
+            let file = try HDF5File.create(tagCount)
+            try file.write("probs", float16: [0.1, 0.2], shape: [1, 2])
+            try file.write("sample_ids", int64: [0], shape: [1])
+            try file.write("tags", strings: ["a"])
+        }
+        expectError(tagCount, ["dataset tags", "1 tags", "2 columns"])
+
+        let repeated = directory.appendingPathComponent("repeated.h5")
+        try TagProbabilityFile.write(repeated, float16: [[0.1, 0.2, 0.3]], ids: [0], tags: ["a", "b", "a"])
+        expectError(repeated, ["dataset tags", "not unique", "'a'"])
+
+        let missing = directory.appendingPathComponent("missing.h5")
+        do {
+            let file = try HDF5File.create(missing)
+            try file.write("probs", float16: [0.1], shape: [1, 1])
+            try file.write("tags", strings: ["a"])
+        }
+        expectError(missing, ["missing dataset 'sample_ids'"])
+
+        let integers = directory.appendingPathComponent("integers.h5")
+        do {
+            let file = try HDF5File.create(integers)
+            try file.write("probs", int64: [1], shape: [1, 1])
+            try file.write("sample_ids", int64: [0], shape: [1])
+            try file.write("tags", strings: ["a"])
+        }
+        expectError(integers, ["dataset probs", "float16 or float32"])
+
+        let negative = directory.appendingPathComponent("negative.h5")
+        try TagProbabilityFile.write(negative, float16: [[0.9]], ids: [-1], tags: ["a"])
+        expectError(negative, ["dataset sample_ids", "-1"])
+
+        #expect(throws: FreqBenchError.self) { try TagThreshold.list(parsing: "0.5,1.5") }
+        #expect(throws: FreqBenchError.self) { try TagThreshold.list(parsing: "0.5,x") }
+    }
+
+    @Test("negative probabilities and -0 are never above a threshold")
+    func negativeValues() throws {
+        let directory = try TemporaryDirectory.make()
+        let url = directory.appendingPathComponent("negative.h5")
+        try TagProbabilityFile.write(url, float16: [[-0.9], [-0.0], [0.0], [0.51]], ids: [0, 1, 2, 3], tags: ["a"])
+        let out = directory.appendingPathComponent("index")
+        try ImageIndexWriter.write(try ImageIndexBuilder(thresholds: [try TagThreshold(0)]).build([url]), to: out)
+        #expect(try ImageIndex.open(out).postings(threshold: 0, tag: 0) == [3])
+    }
+}
+
+/// A small deterministic generator for test data.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
