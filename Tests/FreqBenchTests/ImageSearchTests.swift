@@ -51,7 +51,7 @@ struct ImageSearchTests {
                 let search = try ImageSearch(index: index, threshold: try TagThreshold(parsing: label), matching: matching)
                 #expect(search.countType == "rampp\(label)")
                 let out = try TemporaryDirectory.make().appendingPathComponent("counts.json")
-                try CountsFile.write(search.counts(concepts: concepts), to: out)
+                try TextSearchOutput.write(search.counts(concepts: concepts), to: out)
                 let name = "\(dataset)_\(precision.rawValue)_rampp\(label)_search_counts.json"
                 let got = try String(contentsOf: out, encoding: .utf8)
                 #expect(got == (try ImageFixture.golden(name)), "\(name): \(got)")
@@ -92,5 +92,75 @@ struct ImageSearchTests {
         try ImageIndexWriter.write(try builder.build([a, b]), to: out)
         let search = try ImageSearch(index: try ImageIndex.open(out), threshold: try TagThreshold(0.7))
         #expect(search.counts(concepts: ["dog"])["dog"] == 3)
+    }
+}
+
+extension ImageFixture {
+    /// The fixture's text index, built from the committed spaCy term sets (nouns.jsonl).
+    static func textIndex(in temporary: URL) throws -> TextIndex {
+        let out = temporary.appendingPathComponent("text")
+        try TextIndexer.build(corpus: [directory.appendingPathComponent("captions.tsv")], options: CorpusOptions(format: .cc3m),
+                              annotations: directory.appendingPathComponent("nouns.jsonl"),
+                              annotator: AnnotatorIdentity(name: "spacy", version: "fixture"), output: out)
+        return try TextIndex(directory: out)
+    }
+
+    static func queryLemmas() throws -> QueryLemmaTable {
+        try QueryLemmaTable(contentsOf: directory.appendingPathComponent("query_lemmas.json"))
+    }
+}
+
+@Suite("Integrated search")
+struct IntegratedSearchTests {
+    @Test("integrated counts equal the reference at every threshold, both precisions, both tag matchings",
+          arguments: [TagPrecision.float16, .float32])
+    func integratedCountsMatchGoldens(precision: TagPrecision) throws {
+        let temporary = try TemporaryDirectory.make()
+        let index = try ImageFixture.imageIndex(precision, in: temporary)
+        let text = TextSearch(index: try ImageFixture.textIndex(in: temporary))
+        let concepts = try ImageFixture.concepts()
+        let terms = try TextSearch.queryTerms(for: concepts, method: .lemmatized, annotator: try ImageFixture.queryLemmas())
+        for label in ImageFixture.thresholds {
+            for (matching, dataset) in [(TagMatching.exact, "fixture"), (.laionAesthetics, "fixturelaion")] {
+                let image = try ImageSearch(index: index, threshold: try TagThreshold(parsing: label), matching: matching)
+                let search = IntegratedSearch(text: text, image: image)
+                #expect(search.countType == "integrated_tlemmatized_i\(label)")
+                let name = "\(dataset)_\(precision.rawValue)_integrated_tlemmatized_i\(label)_search_counts.json"
+                let got = TextSearchOutput.string(try search.counts(concepts: concepts, queryTerms: terms))
+                #expect(got == (try ImageFixture.golden(name)), "\(name): \(got)")
+            }
+        }
+        // The text side alone agrees with the reference's lemmatized counts.
+        let textCounts = TextSearchOutput.string(try text.counts(concepts: concepts, queryTerms: terms))
+        #expect(textCounts == (try ImageFixture.golden("fixture_lemmatized_search_counts.json")))
+    }
+
+    @Test("a sample id repeated across image shards counts once in integrated counts")
+    func duplicateIDsCountOnce() throws {
+        #expect(IntegratedSearch.intersectionCount([1, 2, 3, 7], [2, 2, 3, 3, 5]) == 2)
+        #expect(IntegratedSearch.intersectionCount([], [1]) == 0)
+        let directory = try TemporaryDirectory.make()
+        // Captions 0-3; "dog" in captions 1, 2, 3.
+        let corpus = directory.appendingPathComponent("captions.tsv")
+        try "a cat\thttp://x/0\na dog\thttp://x/1\na dog\thttp://x/2\na dog\thttp://x/3\n".write(to: corpus, atomically: true, encoding: .utf8)
+        let nouns = directory.appendingPathComponent("nouns.jsonl")
+        try "{\"id\": 0, \"nouns\": [\"cat\"]}\n{\"id\": 1, \"nouns\": [\"dog\"]}\n{\"id\": 2, \"nouns\": [\"dog\"]}\n{\"id\": 3, \"nouns\": [\"dog\"]}\n"
+            .write(to: nouns, atomically: true, encoding: .utf8)
+        let textOut = directory.appendingPathComponent("text")
+        try TextIndexer.build(corpus: [corpus], options: CorpusOptions(format: .cc3m), annotations: nouns,
+                              annotator: AnnotatorIdentity(name: "test", version: "1"), output: textOut)
+        let a = directory.appendingPathComponent("a.h5"), b = directory.appendingPathComponent("b.h5")
+        try TagProbabilityFile.write(a, float16: [[0.9], [0.9]], ids: [1, 2], tags: ["dog"])
+        try TagProbabilityFile.write(b, float16: [[0.9], [0.1]], ids: [2, 0], tags: ["dog"])
+        var builder = ImageIndexBuilder(thresholds: [try TagThreshold(0.7)])
+        builder.allowDuplicateIDs = true
+        let imageOut = directory.appendingPathComponent("image")
+        try ImageIndexWriter.write(try builder.build([a, b]), to: imageOut)
+        let image = try ImageSearch(index: try ImageIndex.open(imageOut), threshold: try TagThreshold(0.7))
+        let search = IntegratedSearch(text: TextSearch(index: try TextIndex(directory: textOut)), image: image)
+        #expect(image.counts(concepts: ["dog"])["dog"] == 3)       // sample 2 twice
+        #expect(try search.counts(concepts: ["dog", "cat"], queryTerms: [["dog"], ["cat"]]) == ["dog": 2])
+        let explanation = try search.explain("dog", queryTerms: ["dog"])
+        #expect(explanation.contains("integrated count: 2") && explanation.contains("text hits: 3"))
     }
 }

@@ -11,7 +11,7 @@ import Foundation
 /// Map key order (upstream's follows Python set iteration, which is not reproducible): first
 /// appearance, scanning captions (or images) in order and each one's concepts in code-point
 /// order. Id lists are ascending.
-public struct RetrievalConcepts: Sendable, Equatable {
+public struct RetrievalConceptExtraction: Sendable, Equatable {
     /// Kept concepts, in `conceptsToImageSamples` order.
     public var concepts: [String]
     /// Concept -> caption indices (0-based, caption order), kept concepts only.
@@ -63,6 +63,11 @@ public struct RetrievalConcepts: Sendable, Equatable {
             start += batch.count
         }
         try self.init(captionTerms: terms, captionsPerImage: captionsPerImage, minimumImages: minimumImages)
+    }
+
+    /// The maps as the retrieval evaluation reads them back from CONCEPTS.json.
+    public var retrievalConcepts: RetrievalConcepts {
+        RetrievalConcepts(captionsByConcept: conceptsToTextSamples, imagesByConcept: conceptsToImageSamples)
     }
 
     /// The CONCEPTS.json document (docs/FORMATS.md, "Retrieval concepts").
