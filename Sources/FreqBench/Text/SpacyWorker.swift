@@ -29,6 +29,11 @@ final class SpacyWorker {
         }
         process.executableURL = python
         process.arguments = [script.path] + exclude
+        var environment = ProcessInfo.processInfo.environment
+        for variable in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] where environment[variable] == nil {
+            environment[variable] = "1"
+        }
+        process.environment = environment
         process.standardInput = inputPipe
         process.standardOutput = outputPipe
         process.standardError = try FileHandle(forWritingTo: errorLog)
