@@ -374,5 +374,15 @@ struct GoldenTests {
         #expect(try FixtureVerification.checks(runs: disagreeing.run(), store: store, environment: [:]).map(\.status) == [.failed])
         #expect(try FixtureVerification.checks(runs: agreeing.run(), store: store, environment: [:]).map(\.status) == [.passed])
     }
+
+    @Test("the registered Fixtures pipeline matches the committed goldens (made by the independent reference)")
+    func committedFixtureGoldens() throws {
+        let checks = try FixtureVerification.checks(runs: FixturePipeline().run(), store: GoldenStore(), environment: ["CI": "1"])
+        let analysis = checks.filter { $0.suite == "fixtures.analysis" }
+        #expect(analysis.map(\.name).sorted() == ["figure-RN50", "figure-ViT-B-16", "fit-RN50", "fit-ViT-B-16"])
+        for check in checks {
+            #expect(check.status == .passed, "\(check.suite)/\(check.name): \(check.got) \(check.detail)")
+        }
+    }
 }
 

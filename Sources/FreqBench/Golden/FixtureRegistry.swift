@@ -2,5 +2,6 @@
 /// in this order. Add a stage here to give it goldens.
 public enum FixtureRegistry {
     public static let stages: [FixtureStage] = [
+        .analysis,
     ]
 }
