@@ -26,6 +26,8 @@ enum ReportRendering {
     struct Result {
         var plots: [Plot]
         var tables: [Table]
+        /// Whether the page is wider than the window (a horizontal scroll bar).
+        var overflowsHorizontally: Bool
     }
 
     static let harness = """
@@ -57,6 +59,7 @@ enum ReportRendering {
           out.tables.push({ suite: table.dataset.suite, rows: table.querySelectorAll('tbody tr').length,
                             visible: box.width > 0 && box.height > 0 });
         });
+        out.overflow = doc.documentElement.scrollWidth > doc.documentElement.clientWidth;
       } catch (error) { out.error = String(error); }
       document.getElementById('result').textContent = JSON.stringify(out);
     });
@@ -100,6 +103,6 @@ enum ReportRendering {
         let tables = (json["tables"]?.arrayValue ?? []).map { item in
             Table(suite: item["suite"]?.stringValue ?? "", rows: item["rows"]?.intValue ?? -1, visible: item["visible"] == .bool(true))
         }
-        return Result(plots: plots, tables: tables)
+        return Result(plots: plots, tables: tables, overflowsHorizontally: json["overflow"] != .bool(false))
     }
 }

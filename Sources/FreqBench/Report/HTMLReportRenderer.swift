@@ -24,7 +24,11 @@ public struct HTMLReportRenderer: Sendable {
         table { border-collapse: collapse; margin: 8px 0 20px; font-size: 13px; }
         th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }
         th { background: #f3f3f3; }
-        td.number { text-align: right; font-variant-numeric: tabular-nums; }
+        td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        table.checks { width: 100%; }
+        table.checks td { overflow-wrap: anywhere; }
+        table.checks td.name { min-width: 22em; } table.checks td.value { min-width: 9em; }
+        table.checks td.status { white-space: nowrap; }
         code, td.mono { font-family: Menlo, Consolas, monospace; font-size: 12px; }
         tr.failed td.status { background: #ffcdd2; } tr.expected-deviation td.status { background: #fff3c4; }
         tr.skipped td.status { background: #e0e0e0; } tr.passed td.status { background: #dcedc8; }
@@ -73,8 +77,8 @@ public struct HTMLReportRenderer: Sendable {
             html += "<thead><tr><th>status</th><th>check</th><th>expected</th><th>got</th><th>deviation</th><th>detail</th></tr></thead>\n<tbody>\n"
             for check in checks {
                 html += "<tr class=\"\(check.status.rawValue)\"><td class=\"status\">\(check.status.rawValue)</td>"
-                html += "<td class=\"mono\">\(escape(check.name))</td><td class=\"mono\">\(escape(check.expected))</td>"
-                html += "<td class=\"mono\">\(escape(check.got))</td><td class=\"number\">\(check.deviation.map(HTMLReportRenderer.formatDeviation) ?? "")</td>"
+                html += "<td class=\"mono name\">\(escape(check.name))</td><td class=\"mono value\">\(escape(check.expected))</td>"
+                html += "<td class=\"mono value\">\(escape(check.got))</td><td class=\"number\">\(check.deviation.map(HTMLReportRenderer.formatDeviation) ?? "")</td>"
                 html += "<td>\(escape(check.detail))</td></tr>\n"
             }
             html += "</tbody>\n</table>\n"
