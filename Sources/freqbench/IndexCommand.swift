@@ -6,6 +6,7 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Build and merge indexes.",
         subcommands: [
+            IndexTextCommand.self,
             IndexImageCommand.self,
             IndexMergeCommand.self,
         ]

@@ -6,6 +6,7 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Count concepts in text and image indexes.",
         subcommands: [
+            SearchTextCommand.self,
             SearchImageCommand.self,
             SearchIntegratedCommand.self,
         ]

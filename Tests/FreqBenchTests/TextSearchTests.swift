@@ -27,6 +27,36 @@ struct TextSearchTests {
         #expect(concepts == 4_704)
     }
 
+    /// The acceptance test: query terms from the real spaCy annotator (3,470 words,
+    /// one batch) equal query_lemmas.json, and with them the index of the spaCy caption term
+    /// sets (nouns.jsonl, which `annotate --annotator spacy` reproduces byte for byte, see
+    /// SpacyAnnotatorTests) reproduces all 40 reference count files.
+    @Test func reproducesAllReferenceCountsWithTheSpacyAnnotator() throws {
+        let fixture = try ReferenceTextFixture.shared()
+        let search = TextSearch(index: try TextIndex(directory: fixture.indexDirectory))
+        let spacy = try AnnotatorRegistry.make("spacy")
+        var words = Set<String>()
+        var lists: [(URL, [String])] = []
+        for method in TextSearchMethod.allCases {
+            for dataset in Self.datasets {
+                let url = try SharedData.reference("cc3m_val/counts_\(dataset)_\(method.rawValue).json")
+                let list = try ConceptList.read(url)
+                lists.append((url, list))
+                for concept in list { words.formUnion(ConceptQuery.words(concept)) }
+            }
+        }
+        let sortedWords = words.sorted()
+        let lemmas = try spacy.queryTerms(sortedWords)
+        #expect(Dictionary(uniqueKeysWithValues: zip(sortedWords, lemmas)) == fixture.queryLemmas)
+        let table = ReferenceLemmaTable(Dictionary(uniqueKeysWithValues: zip(sortedWords, lemmas)), identity: spacy.identity)
+        for (url, list) in lists {
+            let method: TextSearchMethod = url.lastPathComponent.hasSuffix("_lemmatized.json") ? .lemmatized : .lowercased
+            let terms = try TextSearch.queryTerms(for: list, method: method, annotator: table)
+            let counts = try search.counts(concepts: list, queryTerms: terms)
+            #expect(TextSearchOutput.json(counts) == (try JSONParser.parse(contentsOf: url)), "\(url.path)")
+        }
+    }
+
     @Test func queryWordsFollowPythonSplit() {
         #expect(ConceptQuery.words("Red_Fox") == ["red", "fox"])
         #expect(ConceptQuery.words("a__b  c") == ["a", "b", "c"])
@@ -112,5 +142,22 @@ struct TextSearchTests {
     @Test func writesUpstreamShape() throws {
         let counts: OrderedDictionary<String, Int> = ["airplane": 28, "car": 333]
         #expect(TextSearchOutput.string(counts) == "{\n    \"airplane\": 28,\n    \"car\": 333\n}")
+    }
+}
+
+/// Query terms already computed by an annotator (so 40 files cost one spaCy batch).
+final class ReferenceLemmaTable: Annotator {
+    let identity: AnnotatorIdentity
+    private let table: [String: String]
+    init(_ table: [String: String], identity: AnnotatorIdentity) {
+        self.table = table
+        self.identity = identity
+    }
+    func captionTerms(_ captions: [String]) throws -> [[String]] { throw FreqBenchError("not a caption annotator") }
+    func queryTerms(_ words: [String]) throws -> [String] {
+        try words.map { word in
+            guard let term = table[word] else { throw FreqBenchError("no query term for \(word)") }
+            return term
+        }
     }
 }

@@ -30,6 +30,11 @@ public final class TextIndex: @unchecked Sendable {
         self.header = try TextIndexHeader.decode(file.bytes, file: fileURL.path)
     }
 
+    /// Whether `directory` holds a text index file.
+    public static func isTextIndex(_ directory: URL) -> Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent(fileName).path)
+    }
+
     public var termCount: Int { header.termCount }
 
     /// The `position`-th term in byte order, with its posting list.

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import FreqBench
+
+/// `freqbench search text INDEX_DIR --concepts FILE --method lemmatized|lowercased --out COUNTS.json`.
+struct SearchTextCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "text",
+        abstract: "Count the captions containing each concept, with upstream's semantics.",
+        discussion: """
+            Concepts come from a JSON object (its keys, in order; e.g. an upstream search_counts file) \
+            or a text file with one concept per line (JSON string literals such as "A300B4" are decoded). \
+            The output is the JSON object concept -> count in input order, shaped like upstream's \
+            search_counts files. Query terms of the lemmatized method come from the index's annotator.
+            """)
+
+    @Argument(help: "Index directory.") var index: String
+    @Option(help: "Concept list: JSON object (keys) or text file (one per line).") var concepts: String?
+    @Option(help: "A concept to count (repeatable); the counts go to stdout unless --out is given.") var concept: [String] = []
+    @Option(help: "lemmatized or lowercased.") var method: String
+    @Option(help: "Output counts file (JSON).") var out: String?
+    @Option(help: "Annotator for query terms (default: the index's own).") var annotator: String?
+    @Option(help: "Explain how a concept is counted (repeatable).") var explain: [String] = []
+    @Option(help: "Corpus files, for --explain to show captions.") var corpus: [String] = []
+    @Option(help: "Corpus format, with --corpus.") var format: String?
+    @Option(help: "JSON indent of the output.") var indent = 4
+    @Flag(help: "Print the time to open the index and answer the first concept on stderr.") var timing = false
+
+    func run() throws {
+        let start = ContinuousClock.now
+        guard let searchMethod = TextSearchMethod(rawValue: method) else {
+            throw ValidationError("unknown method '\(method)': expected lemmatized or lowercased")
+        }
+        var list = concept
+        if let concepts { list += try ConceptList.read(URL(fileURLWithPath: concepts)) }
+        guard !list.isEmpty || !explain.isEmpty else { throw ValidationError("give --concepts FILE or --concept NAME") }
+        let textIndex = try TextIndex(directory: URL(fileURLWithPath: index))
+        let search = TextSearch(index: textIndex)
+        let queryAnnotator = searchMethod == .lemmatized ? try makeAnnotator(for: textIndex.header.annotator) : nil
+        if timing, let first = list.first {
+            let terms = try TextSearch.queryTerms(for: [first], method: searchMethod, annotator: queryAnnotator)
+            let count = try search.count(terms: terms[0])
+            let milliseconds = (ContinuousClock.now - start).seconds * 1000
+            FileHandle.standardError.write(Data("timing: open+first query \(String(format: "%.3f", milliseconds)) ms (count \(count))\n".utf8))
+        }
+        if !list.isEmpty {
+            let terms = try TextSearch.queryTerms(for: list, method: searchMethod, annotator: queryAnnotator)
+            let counts = try search.counts(concepts: list, queryTerms: terms)
+            if let out {
+                try TextSearchOutput.write(counts, to: URL(fileURLWithPath: out), indent: indent)
+            } else {
+                print(TextSearchOutput.string(counts, indent: indent))
+            }
+        }
+        for name in explain {
+            let terms = try TextSearch.queryTerms(for: [name], method: searchMethod, annotator: queryAnnotator)[0]
+            var reader: CorpusReader?
+            if !corpus.isEmpty {
+                guard let format, let corpusFormat = CorpusFormat(rawValue: format) else {
+                    throw ValidationError("--corpus needs --format \(CorpusFormat.allCases.map(\.rawValue).joined(separator: "|"))")
+                }
+                reader = try CorpusReader(paths: corpus.map { URL(fileURLWithPath: $0) }, options: CorpusOptions(format: corpusFormat))
+            }
+            let explanation = try TextSearchExplanation.explain(name, method: searchMethod, queryTerms: terms, search: search,
+                                                                corpus: reader)
+            FileHandle.standardError.write(Data((explanation.text + "\n").utf8))
+        }
+    }
+
+    /// The index's own annotator, or the one asked for (with a warning when it differs).
+    private func makeAnnotator(for identity: AnnotatorIdentity) throws -> any Annotator {
+        let made = try AnnotatorRegistry.make(annotator ?? identity.name, options: AnnotatorOptions(workers: 1))
+        if made.identity != identity {
+            FileHandle.standardError.write(Data(("warning: query terms from annotator \(made.identity), "
+                + "but the index was built with \(identity)\n").utf8))
+        }
+        return made
+    }
+}
