@@ -200,6 +200,44 @@ struct ReportTests {
         #expect(!result.overflowsHorizontally, "long check names must wrap, not widen the page")
     }
 
+    @Test("the paper's released cc3m/cc12m figures, re-drawn, render in Chromium with the paper's ρ legends")
+    func releasedFiguresRendering() throws {
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Issue.record("chromium is not installed (ci/setup installs Debian's chromium); the rendering check cannot run")
+            return
+        }
+        // ρ as the saved images of zero_shot_log_linear_plots.ipynb show them (upstream README §4.5).
+        let shown: [(pretraining: String, countType: String, legends: [String])] = [
+            ("cc3m", "rampp0.7", ["RN50 (ρ = 0.98**)", "ViT-B-16 (ρ = 0.97**)"]),
+            ("cc3m", "lemmatized", ["RN50 (ρ = 0.93**)", "ViT-B-16 (ρ = 0.93**)"]),
+            ("cc3m", "integrated_rampp0.7", ["RN50 (ρ = 0.96**)", "ViT-B-16 (ρ = 0.97**)"]),
+            ("cc12m", "rampp0.7", ["RN50 (ρ = 0.97**)", "ViT-B-16 (ρ = 0.98**)"]),
+            ("cc12m", "lemmatized", ["RN50 (ρ = 0.96**)", "ViT-B-16 (ρ = 0.96**)"]),
+            ("cc12m", "integrated_rampp0.7", ["RN50 (ρ = 0.94**)", "ViT-B-16 (ρ = 0.92**)"]),
+        ]
+        let figures = try SharedData.upstream("figures")
+        let plots = try shown.map { entry in
+            ReportPlot(title: "\(entry.pretraining) · \(entry.countType) · ensemble [1:-1]", series: try ["RN50", "ViT-B-16"].map { model in
+                let name = "log-linear-all-datasets-plot-counttype_\(entry.countType)_prompttype_ensemble_ptdataset_\(entry.pretraining)_model_\(model).json"
+                let figure = try FigureData.read(contentsOf: figures.appendingPathComponent(name))
+                return ReportPlot.Series(try PlotSeries(name: model, figure: figure, slice: .interior))
+            })
+        }
+        let report = Report(checks: ReportTests.sampleReport().checks, plots: plots,
+                            provenance: ReportTests.sampleReport().provenance, upstream: nil)
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let files = try ReportWriter(directory: directory).write(report)
+        let result = try ReportRendering.inspect(page: files.html, chromium: chromium)
+        #expect(result.plots.count == shown.count)
+        #expect(result.plots.map(\.legend) == shown.map(\.legends))
+        for rendered in result.plots {
+            #expect(rendered.seriesLengths.count == 2 && rendered.seriesLengths.allSatisfy { $0 > 100 })
+            #expect(rendered.pointsInside)
+        }
+        #expect(!result.overflowsHorizontally)
+    }
+
     private func occurrences(of needle: String, in text: String) -> Int {
         text.components(separatedBy: needle).count - 1
     }
