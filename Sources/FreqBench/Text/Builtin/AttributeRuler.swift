@@ -1,0 +1,193 @@
+import Foundation
+
+/// en_core_web_sm's `attribute_ruler`: token patterns that set POS, MORPH, LEMMA and TAG
+/// from the tagger's fine-grained tag and the token text (e.g. `NN` -> NOUN with
+/// `Number=Sing`; `PRP` + `me` -> PRON, lemma `I`).
+///
+/// All matches are found on the tagged tokens first, then applied in pattern order, so a
+/// later pattern overrides an earlier one (spaCy sorts matches by pattern number).
+/// Patterns that read the dependency label (13 of them) see an empty label (the builtin
+/// annotator has no parser, as spaCy without `parser`), except in a one-token text, whose
+/// only token the parser always labels `ROOT`.
+struct AttributeRuler: Sendable {
+    /// A condition on one token attribute.
+    enum Condition: Sendable {
+        case equals(String)
+        case oneOf(Set<String>)
+        case noneOf(Set<String>)
+        case regex(RegexBox)
+        case flag(Bool)
+    }
+
+    /// NSRegularExpression is immutable and thread-safe but not marked Sendable.
+    struct RegexBox: @unchecked Sendable {
+        let expression: NSRegularExpression
+        func matches(_ text: String) -> Bool {
+            expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+    }
+
+    /// Conditions on one token: TAG, LOWER, DEP, IS_SPACE.
+    struct TokenSpec: Sendable {
+        var tag: Condition?
+        var lower: Condition?
+        var dependency: Condition?
+        var isSpace: Condition?
+    }
+
+    /// What a pattern sets on the token at `index` of its match.
+    struct Assignment: Sendable {
+        var pos: String?
+        var morph: String?
+        var lemma: String?
+        var tag: String?
+    }
+
+    struct Rule: Sendable {
+        var alternatives: [[TokenSpec]]
+        var assignment: Assignment
+        var index: Int
+    }
+
+    let rules: [Rule]
+    /// Single-token rules whose TAG condition is one exact tag, by that tag (rule numbers ascending).
+    private let singleRulesByTag: [String: [Int]]
+    /// Single-token rules that accept more than one tag.
+    private let singleRulesAnyTag: [Int]
+    /// Rules with a multi-token alternative.
+    private let multiTokenRules: [Int]
+
+    init(json: JSONValue, reader: ModelReader) throws {
+        func condition(_ value: JSONValue, attribute: String) throws -> Condition {
+            switch value {
+            case .string(let text): return .equals(text)
+            case .bool(let flag): return .flag(flag)
+            case .object(let members):
+                guard members.count == 1, let (kind, argument) = members.elements.first.map({ ($0.key, $0.value) }) else {
+                    throw FreqBenchError("attribute_ruler: unsupported condition on \(attribute)", file: reader.file)
+                }
+                switch kind {
+                case "IN": return .oneOf(Set(try reader.array(argument).map { try reader.string($0) }))
+                case "NOT_IN": return .noneOf(Set(try reader.array(argument).map { try reader.string($0) }))
+                case "REGEX":
+                    return .regex(RegexBox(expression: try NSRegularExpression(pattern: try reader.string(argument))))
+                default: throw FreqBenchError("attribute_ruler: unsupported operator \(kind) on \(attribute)", file: reader.file)
+                }
+            default: throw FreqBenchError("attribute_ruler: unsupported condition on \(attribute)", file: reader.file)
+            }
+        }
+        rules = try reader.array(json).map { item in
+            let alternatives = try reader.array(item, "patterns").map { pattern in
+                try reader.array(pattern).map { token in
+                    var spec = TokenSpec()
+                    for (key, value) in token.objectValue ?? [:] {
+                        switch key {
+                        case "TAG": spec.tag = try condition(value, attribute: key)
+                        case "LOWER": spec.lower = try condition(value, attribute: key)
+                        case "DEP": spec.dependency = try condition(value, attribute: key)
+                        case "IS_SPACE": spec.isSpace = try condition(value, attribute: key)
+                        default: throw FreqBenchError("attribute_ruler: unsupported attribute \(key)", file: reader.file)
+                        }
+                    }
+                    return spec
+                }
+            }
+            var assignment = Assignment()
+            for (key, value) in try reader.object(item, "attrs") {
+                switch key {
+                case "POS": assignment.pos = try reader.string(value)
+                case "MORPH": assignment.morph = try reader.string(value)
+                case "LEMMA": assignment.lemma = try reader.string(value)
+                case "TAG": assignment.tag = try reader.string(value)
+                case "DEP": break  // no parser: dependency labels are not produced
+                default: throw FreqBenchError("attribute_ruler: unsupported assignment \(key)", file: reader.file)
+                }
+            }
+            return Rule(alternatives: alternatives, assignment: assignment, index: try reader.int(item, "index"))
+        }
+        var byTag: [String: [Int]] = [:]
+        var anyTag: [Int] = []
+        var multi: [Int] = []
+        for (number, rule) in rules.enumerated() {
+            if rule.alternatives.contains(where: { $0.count != 1 }) {
+                multi.append(number)
+            } else if rule.alternatives.count == 1, case .equals(let tag)? = rule.alternatives[0][0].tag {
+                byTag[tag, default: []].append(number)
+            } else {
+                anyTag.append(number)
+            }
+        }
+        singleRulesByTag = byTag
+        singleRulesAnyTag = anyTag
+        multiTokenRules = multi
+    }
+
+    /// The attributes of a token the ruler reads and writes.
+    struct TokenState: Sendable {
+        var tag: String
+        var lower: String
+        var isSpace: Bool
+        /// The dependency label: `ROOT` for the token of a one-token text, else empty.
+        var dependency = ""
+        var pos = ""
+        var morph = ""
+        var lemma: String?
+    }
+
+    /// Applies every rule to `tokens` in place.
+    func apply(_ tokens: inout [TokenState]) {
+        var matches: [(rule: Int, start: Int, end: Int)] = []
+        for (position, token) in tokens.enumerated() {
+            for number in singleRulesByTag[token.tag] ?? [] where AttributeRuler.matches(rules[number].alternatives[0][0], token) {
+                matches.append((number, position, position + 1))
+            }
+            for number in singleRulesAnyTag where rules[number].alternatives.contains(where: { AttributeRuler.matches($0[0], token) }) {
+                matches.append((number, position, position + 1))
+            }
+        }
+        for number in multiTokenRules {
+            for alternative in rules[number].alternatives where alternative.count <= tokens.count {
+                for start in 0...(tokens.count - alternative.count) {
+                    var matched = true
+                    for (offset, spec) in alternative.enumerated() where !AttributeRuler.matches(spec, tokens[start + offset]) {
+                        matched = false
+                        break
+                    }
+                    if matched { matches.append((number, start, start + alternative.count)) }
+                }
+            }
+        }
+        matches.sort { ($0.rule, $0.start, $0.end) < ($1.rule, $1.start, $1.end) }
+        for match in matches {
+            let rule = rules[match.rule]
+            let length = match.end - match.start
+            let offset = rule.index < 0 ? length + rule.index : rule.index
+            guard offset >= 0 && offset < length else { continue }
+            let target = match.start + offset
+            if let tag = rule.assignment.tag { tokens[target].tag = tag }
+            if let pos = rule.assignment.pos { tokens[target].pos = pos }
+            if let morph = rule.assignment.morph { tokens[target].morph = morph == "_" ? "" : morph }
+            if let lemma = rule.assignment.lemma { tokens[target].lemma = lemma }
+        }
+    }
+
+    static func matches(_ spec: TokenSpec, _ token: TokenState) -> Bool {
+        if let condition = spec.tag, !holds(condition, token.tag) { return false }
+        if let condition = spec.lower, !holds(condition, token.lower) { return false }
+        if let condition = spec.dependency, !holds(condition, token.dependency) { return false }
+        if let condition = spec.isSpace {
+            guard case .flag(let flag) = condition, flag == token.isSpace else { return false }
+        }
+        return true
+    }
+
+    static func holds(_ condition: Condition, _ value: String) -> Bool {
+        switch condition {
+        case .equals(let text): return value == text
+        case .oneOf(let set): return set.contains(value)
+        case .noneOf(let set): return !set.contains(value)
+        case .regex(let box): return box.matches(value)
+        case .flag: return false
+        }
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import Synchronization
+
+/// One token of a caption: its text, the NORM a special case gave it (if any), and whether
+/// a plain space follows it (spaCy's `whitespace_`).
+struct TextToken: Sendable, Equatable {
+    var text: String
+    var norm: String?
+    var spaceAfter: Bool
+}
+
+/// spaCy's rule-based tokenizer (spacy/tokenizer.pyx) on en_core_web_sm's rules:
+///
+/// 1. split the text at whitespace; a single space after a chunk becomes its `spaceAfter`,
+///    longer runs of whitespace are chunks of their own;
+/// 2. a chunk that is a special case (`don't`, `e.g.`, `:)`) becomes the special tokens;
+/// 3. otherwise prefixes and suffixes are split off repeatedly (stopping at a special
+///    case), the rest is kept whole if it is a URL, else split at infixes (`-`, `/`, ...);
+/// 4. finally, special cases that the affix rules cut apart (`'s`, `''`) are re-matched
+///    over the token sequence, longest first, and replaced by their special tokens.
+///
+/// Chunk results are cached (thread-safe), as spaCy caches them.
+final class BuiltinTokenizer: Sendable {
+    let rules: TokenizerRules
+    private let cache = Mutex<[String: [SpecialToken]]>([:])
+    /// Re-matched special cases, by their first piece.
+    private let matcherByFirstPiece: [String: [[String]]]
+    /// The most chunks kept in the cache.
+    private let cacheLimit = 1 << 20
+
+    init(rules: TokenizerRules) {
+        self.rules = rules
+        var byFirst: [String: [[String]]] = [:]
+        for pieces in rules.matcherSpecials {
+            if let first = pieces.first { byFirst[first, default: []].append(pieces) }
+        }
+        matcherByFirstPiece = byFirst
+    }
+
+    /// The tokens of `text`.
+    func tokenize(_ text: String) -> [TextToken] {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.first else { return [] }
+        var tokens: [TextToken] = []
+        tokens.reserveCapacity(scalars.count / 4 + 2)
+        var start = 0
+        var inWhitespace = Vocabulary.isPythonSpace(first)
+        for (index, scalar) in scalars.enumerated() where Vocabulary.isPythonSpace(scalar) != inWhitespace {
+            if start < index { appendChunk(scalars[start..<index], to: &tokens) }
+            if scalar == " " {
+                if !tokens.isEmpty { tokens[tokens.count - 1].spaceAfter = true }
+                start = index + 1
+            } else {
+                start = index
+            }
+            inWhitespace.toggle()
+        }
+        if start < scalars.count {
+            appendChunk(scalars[start...], to: &tokens)
+        }
+        applySpecialCaseMatches(&tokens)
+        return tokens
+    }
+
+    private func appendChunk(_ scalars: ArraySlice<Unicode.Scalar>, to tokens: inout [TextToken]) {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        let chunk = String(view)
+        let pieces: [SpecialToken]
+        if let special = rules.specials[chunk] {
+            pieces = special
+        } else if let cached = cache.withLock({ $0[chunk] }) {
+            pieces = cached
+        } else {
+            pieces = tokenizeChunk(chunk)
+            cache.withLock { cache in
+                if cache.count < cacheLimit { cache[chunk] = pieces }
+            }
+        }
+        for piece in pieces { tokens.append(TextToken(text: piece.orth, norm: piece.norm, spaceAfter: false)) }
+    }
+
+    /// spaCy's `_split_affixes` + `_attach_tokens` for one whitespace-free chunk.
+    func tokenizeChunk(_ chunk: String) -> [SpecialToken] {
+        var string = chunk as NSString
+        var prefixes: [String] = []
+        var suffixes: [String] = []
+        var lastLength = 0
+        while string.length > 0 && string.length != lastLength {
+            if rules.specials[string as String] != nil { break }
+            lastLength = string.length
+            let prefixLength = matchLength(rules.prefix, in: string)
+            var prefix = ""
+            var minusPrefix: NSString = ""
+            if prefixLength != 0 {
+                prefix = string.substring(to: prefixLength)
+                minusPrefix = string.substring(from: prefixLength) as NSString
+                if minusPrefix.length > 0 && rules.specials[minusPrefix as String] != nil {
+                    string = minusPrefix
+                    prefixes.append(prefix)
+                    break
+                }
+            }
+            let suffixLength = matchLength(rules.suffix, in: string.substring(from: prefixLength) as NSString)
+            var suffix = ""
+            var minusSuffix: NSString = ""
+            if suffixLength != 0 {
+                suffix = string.substring(from: string.length - suffixLength)
+                minusSuffix = string.substring(to: string.length - suffixLength) as NSString
+                if minusSuffix.length > 0 && rules.specials[minusSuffix as String] != nil {
+                    string = minusSuffix
+                    suffixes.append(suffix)
+                    break
+                }
+            }
+            if prefixLength != 0 && suffixLength != 0 && prefixLength + suffixLength <= string.length {
+                string = string.substring(with: NSRange(location: prefixLength, length: string.length - prefixLength - suffixLength)) as NSString
+                prefixes.append(prefix)
+                suffixes.append(suffix)
+            } else if prefixLength != 0 {
+                string = minusPrefix
+                prefixes.append(prefix)
+            } else if suffixLength != 0 {
+                string = minusSuffix
+                suffixes.append(suffix)
+            }
+        }
+        var pieces = prefixes.map { SpecialToken(orth: $0, norm: nil) }
+        if string.length > 0 {
+            let rest = string as String
+            if let special = rules.specials[rest] {
+                pieces += special
+            } else if rules.url.firstMatch(in: rest, options: [.anchored], range: NSRange(location: 0, length: string.length)) != nil {
+                pieces.append(SpecialToken(orth: rest, norm: nil))
+            } else {
+                pieces += splitInfixes(string)
+            }
+        }
+        pieces += suffixes.reversed().map { SpecialToken(orth: $0, norm: nil) }
+        return pieces
+    }
+
+    private func splitInfixes(_ string: NSString) -> [SpecialToken] {
+        let matches = rules.infix.matches(in: string as String, options: [], range: NSRange(location: 0, length: string.length))
+        if matches.isEmpty { return [SpecialToken(orth: string as String, norm: nil)] }
+        var pieces: [SpecialToken] = []
+        var start = 0
+        for match in matches {
+            let infixStart = match.range.location
+            let infixEnd = match.range.location + match.range.length
+            if infixStart == 0 { continue }
+            if infixStart != start {
+                pieces.append(SpecialToken(orth: string.substring(with: NSRange(location: start, length: infixStart - start)), norm: nil))
+            }
+            if infixStart != infixEnd {
+                pieces.append(SpecialToken(orth: string.substring(with: match.range), norm: nil))
+            }
+            start = infixEnd
+        }
+        if start < string.length {
+            pieces.append(SpecialToken(orth: string.substring(from: start), norm: nil))
+        }
+        return pieces
+    }
+
+    /// Length (UTF-16 units, like the slicing here) of the first match of `pattern`, 0 if none.
+    private func matchLength(_ pattern: NSRegularExpression, in string: NSString) -> Int {
+        guard string.length > 0,
+              let match = pattern.firstMatch(in: string as String, options: [], range: NSRange(location: 0, length: string.length))
+        else { return 0 }
+        return match.range.length
+    }
+
+    /// spaCy's `_apply_special_cases`: finds every occurrence of a re-matched special case's
+    /// pieces, keeps the longest (then leftmost) non-overlapping ones, and replaces each whose
+    /// text (with its inner spaces) is a special case by that case's tokens.
+    private func applySpecialCaseMatches(_ tokens: inout [TextToken]) {
+        var matches: [(start: Int, end: Int)] = []
+        for start in tokens.indices {
+            guard let candidates = matcherByFirstPiece[tokens[start].text] else { continue }
+            for pieces in candidates where start + pieces.count <= tokens.count {
+                var matched = true
+                for (offset, piece) in pieces.enumerated() where tokens[start + offset].text != piece {
+                    matched = false
+                    break
+                }
+                if matched && !matches.contains(where: { $0.start == start && $0.end == start + pieces.count }) {
+                    matches.append((start, start + pieces.count))
+                }
+            }
+        }
+        if matches.isEmpty { return }
+        // Longest first; among equal lengths, the leftmost first.
+        matches.sort { a, b in
+            let lengthA = a.end - a.start, lengthB = b.end - b.start
+            return lengthA != lengthB ? lengthA > lengthB : a.start < b.start
+        }
+        var seen = Set<Int>()
+        var kept: [(start: Int, end: Int)] = []
+        for match in matches {
+            if !seen.contains(match.start) && !seen.contains(match.end - 1) { kept.append(match) }
+            for index in match.start..<match.end { seen.insert(index) }
+        }
+        kept.sort { $0.start < $1.start }
+        var result: [TextToken] = []
+        result.reserveCapacity(tokens.count)
+        var index = 0
+        var next = 0
+        while index < tokens.count {
+            if next < kept.count && kept[next].start == index {
+                let match = kept[next]
+                next += 1
+                var text = ""
+                for position in match.start..<match.end {
+                    text += tokens[position].text
+                    if position < match.end - 1 && tokens[position].spaceAfter { text += " " }
+                }
+                if let special = rules.specials[text] {
+                    for piece in special { result.append(TextToken(text: piece.orth, norm: piece.norm, spaceAfter: false)) }
+                    result[result.count - 1].spaceAfter = tokens[match.end - 1].spaceAfter
+                } else {
+                    result.append(contentsOf: tokens[match.start..<match.end])
+                }
+                index = match.end
+            } else {
+                result.append(tokens[index])
+                index += 1
+            }
+        }
+        tokens = result
+    }
+}

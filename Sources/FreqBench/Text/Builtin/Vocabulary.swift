@@ -1,0 +1,123 @@
+/// spaCy's lexeme attributes for English, as en_core_web_sm computes them: string ids
+/// (`StringStore`), NORM (`lexeme_norm` lookups, then spaCy's base norms, then lowercase),
+/// PREFIX (first character), SUFFIX (last three), SHAPE (`word_shape`) and IS_SPACE.
+///
+/// Characters are Unicode scalars, as Python string indexing counts them.
+struct Vocabulary: Sendable {
+    /// spaCy's reserved symbols (`spacy.symbols.IDS`): their id is the symbol number, not a hash.
+    let symbols: [String: UInt64]
+    /// `lexeme_norm` table, keyed by the string id of the word.
+    let lexemeNorms: [UInt64: String]
+    /// `spacy.lang.norm_exceptions.BASE_NORMS`.
+    let baseNorms: [String: String]
+
+    init(json: JSONValue, reader: ModelReader) throws {
+        var symbols: [String: UInt64] = [:]
+        for (name, value) in try reader.object(json, "symbols") { symbols[name] = UInt64(try reader.int(value)) }
+        self.symbols = symbols
+        var norms: [UInt64: String] = [:]
+        for (key, value) in try reader.object(json, "lexemeNorm") {
+            guard let id = UInt64(key) else { throw FreqBenchError("lexemeNorm key `\(key)` is not a string id", file: reader.file) }
+            norms[id] = try reader.string(value)
+        }
+        lexemeNorms = norms
+        baseNorms = try reader.stringMap(json, "baseNorms")
+    }
+
+    /// spaCy's string id: the symbol number for reserved symbols, else MurmurHash64A (seed 1) of the UTF-8 bytes.
+    func id(_ string: String) -> UInt64 {
+        if let symbol = symbols[string] { return symbol }
+        return MurmurHash.hash64A(Array(string.utf8))
+    }
+
+    /// The NORM of a lexeme.
+    func norm(_ text: String) -> String {
+        if let norm = lexemeNorms[id(text)] { return norm }
+        if let norm = baseNorms[text] { return norm }
+        return Vocabulary.lower(text)
+    }
+
+    /// Python's `str.lower()`.
+    static func lower(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        var result = ""
+        for scalar in text.unicodeScalars { result += scalar.properties.lowercaseMapping }
+        return result
+    }
+
+    /// PREFIX: the first character.
+    static func prefix(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first else { return "" }
+        return String(first)
+    }
+
+    /// SUFFIX: the last three characters.
+    static func suffix(_ text: String) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: text.unicodeScalars.suffix(3))
+        return String(view)
+    }
+
+    /// IS_SPACE: Python's `str.isspace()` (non-empty, all whitespace).
+    static func isSpace(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { isPythonSpace($0) }
+    }
+
+    static func isPythonSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0: return true
+        default:
+            if scalar.value < 0x80 { return false }
+            return scalar.properties.generalCategory == .spaceSeparator
+                || scalar.properties.isWhitespace
+        }
+    }
+
+    /// SHAPE: spaCy's `word_shape`: letters to `X`/`x`, digits to `d`, other characters kept,
+    /// runs longer than four cut to four; "LONG" from 100 characters on.
+    static func shape(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        if scalars.count >= 100 { return "LONG" }
+        var shape = String.UnicodeScalarView()
+        var last: Unicode.Scalar?
+        var run = 0
+        for scalar in scalars {
+            let mapped: Unicode.Scalar
+            if isPythonAlpha(scalar) {
+                mapped = scalar.properties.isUppercase ? "X" : "x"
+            } else if isPythonDigit(scalar) {
+                mapped = "d"
+            } else {
+                mapped = scalar
+            }
+            if mapped == last {
+                run += 1
+            } else {
+                run = 0
+                last = mapped
+            }
+            if run < 4 { shape.append(mapped) }
+        }
+        return String(shape)
+    }
+
+    /// Python's `str.isalpha()` for one character: general category L*.
+    static func isPythonAlpha(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 {
+            return (scalar.value >= 0x41 && scalar.value <= 0x5A) || (scalar.value >= 0x61 && scalar.value <= 0x7A)
+        }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+
+    /// Python's `str.isdigit()` for one character: numeric type decimal or digit.
+    static func isPythonDigit(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 { return scalar.value >= 0x30 && scalar.value <= 0x39 }
+        switch scalar.properties.numericType {
+        case .decimal?, .digit?: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Testing
+@testable import FreqBench
+
+/// spaCy's rule-based English lemmatizer and the lexical features of the tagger.
+@Suite("Builtin annotator: lemmatizer and lexical features")
+struct BuiltinAnnotatorLemmatizerTests {
+    private let tables = RuleLemmatizer(
+        index: ["noun": ["dog", "city", "glass"]],
+        exceptions: ["noun": ["feet": ["foot"]]],
+        rules: ["noun": [("s", ""), ("ies", "y"), ("es", "")]])
+
+    @Test("a plural noun takes the first suffix rule whose result is a known lemma")
+    func suffixRules() {
+        #expect(tables.lemma("dogs", pos: "NOUN", morph: "Number=Plur") == "dog")
+        #expect(tables.lemma("cities", pos: "NOUN", morph: "Number=Plur") == "city")
+        #expect(tables.lemma("glasses", pos: "NOUN", morph: "Number=Plur") == "glass")
+    }
+
+    @Test("exceptions come before rules; unknown forms fall back to the out-of-vocabulary rule result")
+    func exceptionsAndFallback() {
+        #expect(tables.lemma("feet", pos: "NOUN", morph: "Number=Plur") == "foot")
+        #expect(tables.lemma("zorbs", pos: "NOUN", morph: "Number=Plur") == "zorb")
+    }
+
+    @Test("base forms are lowercased, never stemmed; PROPN without tables keeps its case")
+    func baseForms() {
+        #expect(tables.lemma("Glasses", pos: "NOUN", morph: "Number=Sing") == "glasses")
+        #expect(tables.lemma("Honda", pos: "PROPN", morph: "NounType=Prop|Number=Sing") == "Honda")
+        #expect(tables.lemma("Dogs", pos: "SPACE", morph: "") == "dogs")
+        #expect(RuleLemmatizer.isBaseForm(pos: "verb", morph: "VerbForm=Inf"))
+        #expect(RuleLemmatizer.isBaseForm(pos: "verb", morph: "Tense=Pres|VerbForm=Fin"))
+        #expect(!RuleLemmatizer.isBaseForm(pos: "verb", morph: "Number=Sing|Person=3|Tense=Pres|VerbForm=Fin"))
+    }
+
+    @Test("the model's tables lemmatize verbs, nouns and adjectives like spaCy")
+    func modelTables() throws {
+        let lemmatizer = try BuiltinTestModel.model().lemmatizer
+        #expect(lemmatizer.lemma("running", pos: "VERB", morph: "Aspect=Prog|Tense=Pres|VerbForm=Part") == "run")
+        #expect(lemmatizer.lemma("mice", pos: "NOUN", morph: "Number=Plur") == "mouse")
+        #expect(lemmatizer.lemma("bigger", pos: "ADJ", morph: "Degree=Cmp") == "big")
+    }
+
+    @Test("string ids are spaCy's: MurmurHash64A with seed 1, symbols by number")
+    func stringIDs() throws {
+        #expect(MurmurHash.hash64A(Array("author".utf8)) == 5_523_486_818_848_559_749)
+        #expect(MurmurHash.hash64A(Array("a much longer string over eight bytes".utf8)) == 12_290_408_190_158_259_523)
+        #expect(MurmurHash.hash64A(Array("é".utf8)) == 16_256_712_947_286_012_828)
+        let vocabulary = try BuiltinTestModel.model().vocabulary
+        #expect(vocabulary.id("") == 0)
+        #expect(vocabulary.id("dog") == 7_562_983_679_033_046_312)
+    }
+
+    @Test("hash-embedding rows come from thinc's MurmurHash3 of the 64-bit id")
+    func embeddingHash() {
+        let hash = MurmurHash.x86_128(5_523_486_818_848_559_749, seed: 8)
+        #expect([hash.0, hash.1, hash.2, hash.3] == [2_616_344_052, 1_097_639_570, 3_924_516_078, 3_793_943_003])
+        let one = MurmurHash.x86_128(1, seed: 8)
+        #expect([one.0, one.1, one.2, one.3] == [1_161_550_108, 2_247_783_286, 1_742_325_162, 1_224_191_281])
+    }
+
+    @Test("lexical attributes: prefix, suffix, shape and norm")
+    func lexicalAttributes() throws {
+        #expect(Vocabulary.prefix("Dogs") == "D")
+        #expect(Vocabulary.suffix("Dogs") == "ogs")
+        #expect(Vocabulary.shape("Dogs") == "Xxxx")
+        #expect(Vocabulary.shape("Wonderful") == "Xxxxx")
+        #expect(Vocabulary.shape("C3PO-12") == "XdXX-dd")
+        #expect(Vocabulary.isSpace("  \n"))
+        let vocabulary = try BuiltinTestModel.model().vocabulary
+        #expect(vocabulary.norm("Dogs") == "dogs")
+        #expect(vocabulary.norm("colour") == "color")
+    }
+}
