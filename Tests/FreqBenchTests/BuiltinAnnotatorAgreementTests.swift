@@ -73,7 +73,7 @@ struct BuiltinAnnotatorAgreementTests {
 
     @Test("the analysis is identical for 1, 2 and 3 threads")
     func threadCountIndependence() throws {
-        let captions = Array(try Self.captions().prefix(1_500))
+        let captions = Array(try Self.captions().prefix(800))
         let model = try BuiltinTestModel.model()
         let one = BuiltinAnnotator(model: model, threads: 1).analyze(captions)
         let two = BuiltinAnnotator(model: model, threads: 2).analyze(captions)

@@ -134,16 +134,35 @@ struct AttributeRuler: Sendable {
         var lemma: String?
     }
 
-    /// Applies every rule to `tokens` in place.
-    func apply(_ tokens: inout [TokenState]) {
+    /// What single-token rules depend on.
+    struct SingleTokenKey: Hashable {
+        var tag: String
+        var lower: String
+        var isSpace: Bool
+        var dependency: String
+    }
+
+    /// Applies every rule to `tokens` in place; `cache` remembers which single-token rules
+    /// match a (tag, text, space, dependency) combination.
+    func apply(_ tokens: inout [TokenState], cache: inout [SingleTokenKey: [Int]]) {
         var matches: [(rule: Int, start: Int, end: Int)] = []
         for (position, token) in tokens.enumerated() {
-            for number in singleRulesByTag[token.tag] ?? [] where AttributeRuler.matches(rules[number].alternatives[0][0], token) {
-                matches.append((number, position, position + 1))
+            let key = SingleTokenKey(tag: token.tag, lower: token.lower, isSpace: token.isSpace, dependency: token.dependency)
+            let numbers: [Int]
+            if let known = cache[key] {
+                numbers = known
+            } else {
+                var found: [Int] = []
+                for number in singleRulesByTag[token.tag] ?? [] where AttributeRuler.matches(rules[number].alternatives[0][0], token) {
+                    found.append(number)
+                }
+                for number in singleRulesAnyTag where rules[number].alternatives.contains(where: { AttributeRuler.matches($0[0], token) }) {
+                    found.append(number)
+                }
+                numbers = found
+                cache[key] = found
             }
-            for number in singleRulesAnyTag where rules[number].alternatives.contains(where: { AttributeRuler.matches($0[0], token) }) {
-                matches.append((number, position, position + 1))
-            }
+            for number in numbers { matches.append((number, position, position + 1)) }
         }
         for number in multiTokenRules {
             for alternative in rules[number].alternatives where alternative.count <= tokens.count {

@@ -56,12 +56,13 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         defer { BLAS.threads = savedBLASThreads }
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var lemmaCache: [LemmaKey: String] = [:]
+            var rulerCache: [AttributeRuler.SingleTokenKey: [Int]] = [:]
             while true {
                 let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
                 if chunk >= chunkCount { break }
                 let start = chunk * BuiltinAnnotator.chunkSize
                 let end = min(texts.count, start + BuiltinAnnotator.chunkSize)
-                let analysed = analyzeChunk(texts[start..<end], lemmaCache: &lemmaCache)
+                let analysed = analyzeChunk(texts[start..<end], lemmaCache: &lemmaCache, rulerCache: &rulerCache)
                 results.withLock { $0[chunk] = analysed }
             }
         }
@@ -74,7 +75,9 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         var morph: String
     }
 
-    private func analyzeChunk(_ texts: ArraySlice<String>, lemmaCache: inout [LemmaKey: String]) -> [[AnalyzedToken]] {
+    private func analyzeChunk(
+        _ texts: ArraySlice<String>, lemmaCache: inout [LemmaKey: String], rulerCache: inout [AttributeRuler.SingleTokenKey: [Int]]
+    ) -> [[AnalyzedToken]] {
         let docs = texts.map { tokenizer.tokenize($0) }
         let tagIndexes = network.tagIndexes(docs)
         var output: [[AnalyzedToken]] = []
@@ -84,7 +87,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
                 AttributeRuler.TokenState(tag: model.tags[tag], lower: Vocabulary.lower(token.text), isSpace: Vocabulary.isSpace(token.text))
             }
             if states.count == 1 { states[0].dependency = "ROOT" }
-            model.attributeRuler.apply(&states)
+            model.attributeRuler.apply(&states, cache: &rulerCache)
             var analysed: [AnalyzedToken] = []
             analysed.reserveCapacity(doc.count)
             for (token, state) in zip(doc, states) {

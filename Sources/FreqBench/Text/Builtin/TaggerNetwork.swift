@@ -6,11 +6,16 @@ import Synchronization
 /// - Embedding: for each attribute (NORM, PREFIX, SUFFIX, SHAPE, SPACY, IS_SPACE) the
 ///   spaCy string id is hashed with MurmurHash3 (the table's seed) into four rows, which
 ///   are summed; the six vectors are concatenated and mixed by a maxout layer with layer
-///   norm. This depends only on the token, so it is cached per (text, special NORM, space).
-/// - Encoder: four residual layers `x += LayerNorm(Maxout([x[i-1], x[i], x[i+1]]))`, over
-///   the docs laid end to end with four zero rows before, between and after them, exactly
-///   as thinc's `with_array(pad=4)` does (no doc sees another: the receptive field is 4).
+///   norm.
+/// - Encoder: four residual layers `x += LayerNorm(Maxout(W · [x[i-1], x[i], x[i+1]] + b))`,
+///   over the docs laid end to end with four zero rows before, between and after them,
+///   exactly as thinc's `with_array(pad=4)` does (no doc sees another: the receptive field is 4).
 /// - Tag: argmax of the softmax logits (first maximum on ties, like numpy).
+///
+/// Work that depends on one token only is cached per token (text, special-case NORM, space
+/// after): its mixed embedding `e` and the three products `W₁[:, left|centre|right] · e`, so
+/// the first encoder layer is three vector sums instead of a matrix product. Later layers
+/// compute only the rows the output depends on (layer k: rows within 4 − k of a token).
 final class TaggerNetwork: Sendable {
     struct EmbeddingKey: Hashable, Sendable {
         var text: String
@@ -20,135 +25,223 @@ final class TaggerNetwork: Sendable {
 
     let weights: TaggerWeights
     let vocabulary: Vocabulary
+    /// Per token: e (width) followed by the first layer's left, centre and right products (3 × width × pieces).
     private let cache = Mutex<[EmbeddingKey: [Float]]>([:])
-    /// The most tokens whose mixed embedding is kept (each costs about 0.5 KiB).
+    /// The most tokens kept in the cache (each costs about 4 KiB).
     let cacheLimit: Int
+    /// First encoder layer regrouped as [left; centre; right] blocks, (3 · width · pieces) × width.
+    private let firstLayerBlocks: [Float]
+    /// First encoder layer output (before the residual) of a row whose window is all zeros.
+    private let zeroWindowOutput: [Float]
     private static let padding = 4
 
-    init(weights: TaggerWeights, vocabulary: Vocabulary, cacheLimit: Int = 400_000) {
+    init(weights: TaggerWeights, vocabulary: Vocabulary, cacheLimit: Int = 60_000) {
         self.weights = weights
         self.vocabulary = vocabulary
         self.cacheLimit = cacheLimit
+        let width = weights.width, outputs = weights.width * weights.pieces
+        let first = weights.layers[1]
+        var blocks = [Float](repeating: 0, count: 3 * outputs * width)
+        for block in 0..<3 {
+            for output in 0..<outputs {
+                for column in 0..<width {
+                    blocks[(block * outputs + output) * width + column] = first.weights[output * first.inputs + block * width + column]
+                }
+            }
+        }
+        firstLayerBlocks = blocks
+        var zero = [Float](repeating: 0, count: width)
+        let product = [Float](repeating: 0, count: outputs)
+        product.withUnsafeBufferPointer { p in
+            zero.withUnsafeMutableBufferPointer { z in
+                TaggerNetwork.maxoutLayerNorm(product: p.baseAddress!, layer: first, width: width, pieces: weights.pieces, output: z.baseAddress!, accumulate: false)
+            }
+        }
+        zeroWindowOutput = zero
     }
 
     /// The index of the best tag of every token of every doc.
     func tagIndexes(_ docs: [[TextToken]]) -> [[Int]] {
         let width = weights.width
+        let pieces = weights.pieces
+        let outputs = width * pieces
         let pad = TaggerNetwork.padding
         let tokenCount = docs.reduce(0) { $0 + $1.count }
         if tokenCount == 0 { return docs.map { _ in [] } }
         let rows = tokenCount + pad * (docs.count + 1)
-        var hidden = [Float](repeating: 0, count: rows * width)
-        // Mixed embeddings, from the cache or computed for the missing tokens at once.
-        var rowKeys: [(row: Int, key: EmbeddingKey)] = []
-        rowKeys.reserveCapacity(tokenCount)
+
+        // Which cached entry each row holds (-1: padding), and each row's distance to a token.
+        var rowEntry = [Int](repeating: -1, count: rows)
+        var tokenRows: [Int] = []
+        tokenRows.reserveCapacity(tokenCount)
+        var keys: [EmbeddingKey] = []
+        var keyIndex: [EmbeddingKey: Int] = [:]
         var row = pad
         for doc in docs {
             for token in doc {
-                rowKeys.append((row, EmbeddingKey(text: token.text, norm: token.norm, spaceAfter: token.spaceAfter)))
+                let key = EmbeddingKey(text: token.text, norm: token.norm, spaceAfter: token.spaceAfter)
+                if let known = keyIndex[key] {
+                    rowEntry[row] = known
+                } else {
+                    keyIndex[key] = keys.count
+                    rowEntry[row] = keys.count
+                    keys.append(key)
+                }
+                tokenRows.append(row)
                 row += 1
             }
             row += pad
         }
-        var missing: [EmbeddingKey] = []
-        var missingPosition: [EmbeddingKey: Int] = [:]
-        var pendingRows: [(row: Int, missingIndex: Int)] = []
+        var entries = [[Float]](repeating: [], count: keys.count)
+        var missing: [Int] = []
         cache.withLock { cache in
-            for (row, key) in rowKeys {
-                if let vector = cache[key] {
-                    let base = row * width
-                    for column in 0..<width { hidden[base + column] = vector[column] }
-                } else {
-                    let position: Int
-                    if let known = missingPosition[key] {
-                        position = known
-                    } else {
-                        position = missing.count
-                        missingPosition[key] = position
-                        missing.append(key)
-                    }
-                    pendingRows.append((row, position))
-                }
+            for (index, key) in keys.enumerated() {
+                if let entry = cache[key] { entries[index] = entry } else { missing.append(index) }
             }
         }
         if !missing.isEmpty {
-            let vectors = embed(missing)
-            for (row, index) in pendingRows {
-                let source = index * width, target = row * width
-                for column in 0..<width { hidden[target + column] = vectors[source + column] }
+            let computed = embedAndProject(missing.map { keys[$0] })
+            let entrySize = width + 3 * outputs
+            var fresh: [(EmbeddingKey, [Float])] = []
+            fresh.reserveCapacity(missing.count)
+            for (position, index) in missing.enumerated() {
+                let entry = Array(computed[(position * entrySize)..<((position + 1) * entrySize)])
+                entries[index] = entry
+                fresh.append((keys[index], entry))
             }
             cache.withLock { cache in
-                for (index, key) in missing.enumerated() where cache.count < cacheLimit {
-                    cache[key] = Array(vectors[(index * width)..<((index + 1) * width)])
+                for (key, entry) in fresh where cache.count < cacheLimit { cache[key] = entry }
+            }
+        }
+        var distance = [Int](repeating: Int.max, count: rows)
+        var last = Int.min / 2
+        for r in 0..<rows {
+            if rowEntry[r] >= 0 { last = r }
+            distance[r] = r - last
+        }
+        last = Int.max / 2
+        for r in stride(from: rows - 1, through: 0, by: -1) {
+            if rowEntry[r] >= 0 { last = r }
+            distance[r] = min(distance[r], last - r)
+        }
+
+        // Layer 0 + encoder layer 1 from the cached per-token vectors.
+        var hidden = [Float](repeating: 0, count: rows * width)
+        var sum = [Float](repeating: 0, count: outputs)
+        let firstLayer = weights.layers[1]
+        hidden.withUnsafeMutableBufferPointer { x in
+            sum.withUnsafeMutableBufferPointer { z in
+                let xBase = x.baseAddress!, zBase = z.baseAddress!
+                for r in 0..<rows {
+                    let target = xBase + r * width
+                    if let entry = rowEntry[r] >= 0 ? entries[rowEntry[r]] : nil {
+                        entry.withUnsafeBufferPointer { e in target.update(from: e.baseAddress!, count: width) }
+                    }
+                    let left = r > 0 ? rowEntry[r - 1] : -1
+                    let centre = rowEntry[r]
+                    let right = r + 1 < rows ? rowEntry[r + 1] : -1
+                    if left < 0 && centre < 0 && right < 0 {
+                        for unit in 0..<width { target[unit] += zeroWindowOutput[unit] }
+                        continue
+                    }
+                    zBase.update(repeating: 0, count: outputs)
+                    func add(_ entryIndex: Int, block: Int) {
+                        guard entryIndex >= 0 else { return }
+                        entries[entryIndex].withUnsafeBufferPointer { e in
+                            let source = e.baseAddress! + width + block * outputs
+                            for unit in 0..<outputs { zBase[unit] += source[unit] }
+                        }
+                    }
+                    add(left, block: 0)
+                    add(centre, block: 1)
+                    add(right, block: 2)
+                    TaggerNetwork.maxoutLayerNorm(product: zBase, layer: firstLayer, width: width, pieces: pieces, output: target, accumulate: true)
                 }
             }
         }
-        // Encoder.
-        var window = [Float](repeating: 0, count: rows * width * 3)
-        var product = [Float](repeating: 0, count: rows * width * weights.pieces)
-        for layer in weights.layers.dropFirst() {
-            hidden.withUnsafeBufferPointer { source in
-                window.withUnsafeMutableBufferPointer { target in
-                    for row in 0..<rows {
-                        let base = row * width * 3
-                        if row > 0 {
-                            for column in 0..<width { target[base + column] = source[(row - 1) * width + column] }
-                        } else {
-                            for column in 0..<width { target[base + column] = 0 }
+
+        // Encoder layers 2...: only rows within reach of a token's output.
+        let depth = weights.layers.count - 1
+        var window: [Float] = []
+        var product: [Float] = []
+        for layerNumber in 2...depth {
+            let layer = weights.layers[layerNumber]
+            let reach = depth - layerNumber
+            let selected = (0..<rows).filter { distance[$0] <= reach }
+            let count = selected.count
+            if window.count < count * width * 3 { window = [Float](repeating: 0, count: count * width * 3) }
+            if product.count < count * outputs { product = [Float](repeating: 0, count: count * outputs) }
+            hidden.withUnsafeMutableBufferPointer { x in
+                window.withUnsafeMutableBufferPointer { w in
+                    product.withUnsafeMutableBufferPointer { y in
+                        let xBase = x.baseAddress!, wBase = w.baseAddress!, yBase = y.baseAddress!
+                        for (index, r) in selected.enumerated() {
+                            let target = wBase + index * width * 3
+                            if r > 0 { target.update(from: xBase + (r - 1) * width, count: width) } else { target.update(repeating: 0, count: width) }
+                            (target + width).update(from: xBase + r * width, count: width)
+                            if r + 1 < rows { (target + 2 * width).update(from: xBase + (r + 1) * width, count: width) } else { (target + 2 * width).update(repeating: 0, count: width) }
                         }
-                        for column in 0..<width { target[base + width + column] = source[row * width + column] }
-                        if row + 1 < rows {
-                            for column in 0..<width { target[base + 2 * width + column] = source[(row + 1) * width + column] }
-                        } else {
-                            for column in 0..<width { target[base + 2 * width + column] = 0 }
+                        layer.weights.withUnsafeBufferPointer { m in
+                            BLAS.sgemm(wBase, m.baseAddress!, yBase, m: count, n: outputs, k: layer.inputs, transposeB: true)
+                        }
+                        for (index, r) in selected.enumerated() {
+                            TaggerNetwork.maxoutLayerNorm(product: yBase + index * outputs, layer: layer, width: width, pieces: pieces, output: xBase + r * width, accumulate: true)
                         }
                     }
                 }
             }
-            maxoutLayerNorm(input: window, rows: rows, layer: layer, product: &product) { row, column, value in
-                hidden[row * width + column] += value
+        }
+
+        // Softmax logits of the token rows -> argmax.
+        let tagCount = weights.softmaxBias.count
+        var tokenHidden = [Float](repeating: 0, count: tokenCount * width)
+        var logits = [Float](repeating: 0, count: tokenCount * tagCount)
+        hidden.withUnsafeBufferPointer { x in
+            tokenHidden.withUnsafeMutableBufferPointer { t in
+                for (index, r) in tokenRows.enumerated() {
+                    (t.baseAddress! + index * width).update(from: x.baseAddress! + r * width, count: width)
+                }
             }
         }
-        // Softmax logits -> argmax.
-        let tagCount = weights.softmaxBias.count
-        var logits = [Float](repeating: 0, count: rows * tagCount)
-        hidden.withUnsafeBufferPointer { h in
+        tokenHidden.withUnsafeBufferPointer { h in
             weights.softmaxWeights.withUnsafeBufferPointer { w in
                 logits.withUnsafeMutableBufferPointer { l in
-                    if let a = h.baseAddress, let b = w.baseAddress, let c = l.baseAddress {
-                        BLAS.sgemm(a, b, c, m: rows, n: tagCount, k: width, transposeB: true)
-                    }
+                    BLAS.sgemm(h.baseAddress!, w.baseAddress!, l.baseAddress!, m: tokenCount, n: tagCount, k: width, transposeB: true)
                 }
             }
         }
         var result: [[Int]] = []
         result.reserveCapacity(docs.count)
-        row = pad
-        for doc in docs {
-            var tags: [Int] = []
-            tags.reserveCapacity(doc.count)
-            for _ in doc {
-                var best = 0
-                var bestValue = -Float.infinity
-                for tag in 0..<tagCount {
-                    let value = logits[row * tagCount + tag] + weights.softmaxBias[tag]
-                    if value > bestValue {
-                        bestValue = value
-                        best = tag
+        var tokenIndex = 0
+        logits.withUnsafeBufferPointer { l in
+            weights.softmaxBias.withUnsafeBufferPointer { b in
+                for doc in docs {
+                    var tags: [Int] = []
+                    tags.reserveCapacity(doc.count)
+                    for _ in doc {
+                        let base = l.baseAddress! + tokenIndex * tagCount
+                        var best = 0
+                        var bestValue = base[0] + b[0]
+                        for tag in 1..<tagCount where base[tag] + b[tag] > bestValue {
+                            bestValue = base[tag] + b[tag]
+                            best = tag
+                        }
+                        tags.append(best)
+                        tokenIndex += 1
                     }
+                    result.append(tags)
                 }
-                tags.append(best)
-                row += 1
             }
-            result.append(tags)
-            row += pad
         }
         return result
     }
 
-    /// The mixed embedding (width floats each) of `keys`.
-    private func embed(_ keys: [EmbeddingKey]) -> [Float] {
+    /// For each key: its mixed embedding (width) and the first encoder layer's three block
+    /// products with it (3 × width × pieces), concatenated.
+    private func embedAndProject(_ keys: [EmbeddingKey]) -> [Float] {
         let width = weights.width
+        let pieces = weights.pieces
+        let outputs = width * pieces
         let tables = weights.embeddings
         let inputs = width * tables.count
         var concatenated = [Float](repeating: 0, count: keys.count * inputs)
@@ -164,12 +257,38 @@ final class TaggerNetwork: Sendable {
                 }
             }
         }
-        var output = [Float](repeating: 0, count: keys.count * width)
-        var product = [Float](repeating: 0, count: keys.count * width * weights.pieces)
-        maxoutLayerNorm(input: concatenated, rows: keys.count, layer: weights.layers[0], product: &product) { row, column, value in
-            output[row * width + column] = value
+        var product = [Float](repeating: 0, count: keys.count * outputs)
+        let mixing = weights.layers[0]
+        concatenated.withUnsafeBufferPointer { x in
+            mixing.weights.withUnsafeBufferPointer { w in
+                product.withUnsafeMutableBufferPointer { y in
+                    BLAS.sgemm(x.baseAddress!, w.baseAddress!, y.baseAddress!, m: keys.count, n: outputs, k: inputs, transposeB: true)
+                }
+            }
         }
-        return output
+        var embedded = [Float](repeating: 0, count: keys.count * width)
+        product.withUnsafeBufferPointer { y in
+            embedded.withUnsafeMutableBufferPointer { e in
+                for index in keys.indices {
+                    TaggerNetwork.maxoutLayerNorm(product: y.baseAddress! + index * outputs, layer: mixing, width: width, pieces: pieces, output: e.baseAddress! + index * width, accumulate: false)
+                }
+            }
+        }
+        var projections = [Float](repeating: 0, count: keys.count * 3 * outputs)
+        embedded.withUnsafeBufferPointer { e in
+            firstLayerBlocks.withUnsafeBufferPointer { w in
+                projections.withUnsafeMutableBufferPointer { p in
+                    BLAS.sgemm(e.baseAddress!, w.baseAddress!, p.baseAddress!, m: keys.count, n: 3 * outputs, k: width, transposeB: true)
+                }
+            }
+        }
+        let entrySize = width + 3 * outputs
+        var result = [Float](repeating: 0, count: keys.count * entrySize)
+        for index in keys.indices {
+            result.replaceSubrange((index * entrySize)..<(index * entrySize + width), with: embedded[(index * width)..<((index + 1) * width)])
+            result.replaceSubrange((index * entrySize + width)..<((index + 1) * entrySize), with: projections[(index * 3 * outputs)..<((index + 1) * 3 * outputs)])
+        }
+        return result
     }
 
     /// The six feature ids thinc's `FeatureExtractor` reads: NORM, PREFIX, SUFFIX, SHAPE, SPACY, IS_SPACE.
@@ -188,46 +307,40 @@ final class TaggerNetwork: Sendable {
         }
     }
 
-    /// `LayerNorm(Maxout(input))` of `rows` input rows; hands each output value to `emit`.
-    private func maxoutLayerNorm(
-        input: [Float], rows: Int, layer: TaggerWeights.MaxoutLayer, product: inout [Float],
-        emit: (Int, Int, Float) -> Void
+    /// `LayerNorm(Maxout(product + b))` of one row (`product` = W · input, width × pieces
+    /// values); written to `output`, or added to it when `accumulate` (the residual).
+    private static func maxoutLayerNorm(
+        product: UnsafePointer<Float>, layer: TaggerWeights.MaxoutLayer, width: Int, pieces: Int,
+        output: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
-        let width = weights.width
-        let pieces = weights.pieces
-        let outputs = width * pieces
-        input.withUnsafeBufferPointer { x in
-            layer.weights.withUnsafeBufferPointer { w in
-                product.withUnsafeMutableBufferPointer { y in
-                    if let a = x.baseAddress, let b = w.baseAddress, let c = y.baseAddress {
-                        BLAS.sgemm(a, b, c, m: rows, n: outputs, k: layer.inputs, transposeB: true)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { best in
+            layer.bias.withUnsafeBufferPointer { bias in
+                var sum: Float = 0
+                for unit in 0..<width {
+                    let base = unit * pieces
+                    var value = product[base] + bias[base]
+                    for piece in 1..<pieces {
+                        let candidate = product[base + piece] + bias[base + piece]
+                        if candidate > value { value = candidate }
+                    }
+                    best[unit] = value
+                    sum += value
+                }
+                let mean = sum / Float(width)
+                var squares: Float = 0
+                for unit in 0..<width {
+                    let deviation = best[unit] - mean
+                    squares += deviation * deviation
+                }
+                let scale = 1 / (squares / Float(width) + 1e-8).squareRoot()
+                layer.gain.withUnsafeBufferPointer { gain in
+                    layer.shift.withUnsafeBufferPointer { shift in
+                        for unit in 0..<width {
+                            let value = (best[unit] - mean) * scale * gain[unit] + shift[unit]
+                            if accumulate { output[unit] += value } else { output[unit] = value }
+                        }
                     }
                 }
-            }
-        }
-        var best = [Float](repeating: 0, count: width)
-        for row in 0..<rows {
-            let base = row * outputs
-            var sum: Float = 0
-            for unit in 0..<width {
-                var value = product[base + unit * pieces] + layer.bias[unit * pieces]
-                for piece in 1..<pieces {
-                    let candidate = product[base + unit * pieces + piece] + layer.bias[unit * pieces + piece]
-                    if candidate > value { value = candidate }
-                }
-                best[unit] = value
-                sum += value
-            }
-            let mean = sum / Float(width)
-            var squares: Float = 0
-            for unit in 0..<width {
-                let deviation = best[unit] - mean
-                squares += deviation * deviation
-            }
-            let variance = squares / Float(width) + 1e-8
-            let scale = 1 / variance.squareRoot()
-            for unit in 0..<width {
-                emit(row, unit, (best[unit] - mean) * scale * layer.gain[unit] + layer.shift[unit])
             }
         }
     }
