@@ -11,6 +11,7 @@ struct FreqBenchCommand: ParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             InfoCommand.self,
+            ParityCommand.self,
             AnnotateCommand.self,
             CorpusCommand.self,
             ReportCommand.self,

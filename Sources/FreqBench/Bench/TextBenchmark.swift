@@ -75,6 +75,7 @@ public struct TextBenchmark {
         try writeCaptionSample(to: sample)
         var baselineRate: Double?
         for (name, make) in annotators {
+            let peakReset = ProcessMemory.resetPeak()
             let annotator = try make()
             let start = ContinuousClock.now
             let header = try TextIndexer.build(corpus: [sample], options: CorpusOptions(format: .jsonl),
@@ -84,6 +85,10 @@ public struct TextBenchmark {
             if name == "spacy" { baselineRate = rate }
             record("annotate+index \(name)", rate, "captions/s",
                    baselineRate.map { String(format: "%.2f× spacy", rate / $0) } ?? "\(header.indexedRecordCount) captions, \(annotator.identity)")
+            if peakReset, let peak = ProcessMemory.peakResidentBytes {
+                record("peak memory annotate+index \(name)", Double(peak) / 1_048_576, "MiB",
+                       "peak resident set of this process while \(name) annotated (spacy: its workers are other processes)")
+            }
         }
 
         // 2. the synthetic index.

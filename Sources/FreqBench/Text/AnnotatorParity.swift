@@ -108,7 +108,7 @@ struct TermIndex {
     /// replaced by the annotator's query term; words missing from the index are skipped;
     /// count = size of the intersection (0 when no word is present).
     func lemmatizedCounts(_ concepts: [String], annotator: Annotator) throws -> [Int] {
-        let words = concepts.map { TermIndex.words(of: $0) }
+        let words = concepts.map { ConceptQuery.words($0) }
         let distinct = Array(Set(words.flatMap { $0 })).sorted()
         let lemmas = Dictionary(uniqueKeysWithValues: zip(distinct, try annotator.queryTerms(distinct)))
         return counts(words.map { $0.map { lemmas[$0] ?? $0 } })
@@ -116,7 +116,7 @@ struct TermIndex {
 
     /// The `lowercased` count of each concept (the words as they are).
     func lowercasedCounts(_ concepts: [String]) -> [Int] {
-        counts(concepts.map { TermIndex.words(of: $0) })
+        counts(concepts.map { ConceptQuery.words($0) })
     }
 
     private func counts(_ queries: [[String]]) -> [Int] {
@@ -126,26 +126,5 @@ struct TermIndex {
             for set in sets.dropFirst() { result.formIntersection(set) }
             return result.count
         }
-    }
-
-    /// `re.split(r'[_\s]+', concept.lower())`: a run of separators splits once.
-    static func words(of concept: String) -> [String] {
-        var words: [String] = []
-        var current = String.UnicodeScalarView()
-        var inSeparator = false
-        for scalar in Vocabulary.lower(concept).unicodeScalars {
-            if scalar == "_" || Vocabulary.isPythonSpace(scalar) {
-                if !inSeparator {
-                    words.append(String(current))
-                    current = String.UnicodeScalarView()
-                }
-                inSeparator = true
-            } else {
-                current.append(scalar)
-                inSeparator = false
-            }
-        }
-        words.append(String(current))
-        return words
     }
 }

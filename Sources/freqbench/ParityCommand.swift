@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import FreqBench
+
+/// `freqbench parity`: how closely the builtin annotator follows spaCy on a corpus.
+struct ParityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parity",
+        abstract: "Agreement of the builtin annotator with spaCy on a corpus: identical noun sets, exact concept counts, frequent disagreements.",
+        discussion: """
+            Runs both annotators on the captions and prints the share of captions whose noun-term
+            sets are identical, per concept list the share of concepts whose lemmatized count is
+            exact (and the largest relative error), and the terms that differ most often with the
+            builtin tags of their tokens. Needs spaCy (ci/setup-spacy) and the builtin model
+            (ci/setup-builtin).
+            Example: freqbench parity ../shared/corpora/cc3m_val.tsv --format cc3m --limit 5000
+            """)
+
+    @Argument(help: "Corpus files or directories, read in order.")
+    var corpus: [String]
+
+    @Option(help: "Corpus format: \(CorpusFormat.allCases.map(\.rawValue).joined(separator: "|")).")
+    var format: CorpusFormat
+
+    @Option(help: "tsv/csv: caption column (index or header name); jsonl: field; wds: .json key.")
+    var captionColumn: String?
+
+    @Option(help: "How \" is read in tsv/csv files: csv (as pandas) or none (literal).")
+    var quoting: CaptionQuoting = .csv
+
+    @Option(name: .customLong("concepts"), help: "Concept list file (JSON object keys or one per line); repeatable. Default: the 20 reference lists of ../shared/reference/cc3m_val.")
+    var conceptFiles: [String] = []
+
+    @Option(help: "Use only the first N captions.")
+    var limit: Int?
+
+    @Option(help: "How many disagreements to list.")
+    var top: Int = 25
+
+    @Option(help: "Worker processes/threads per annotator (default: one per core).")
+    var workers: Int?
+
+    func run() throws {
+        let reader = try CorpusReader(paths: corpus.map { URL(fileURLWithPath: $0) },
+                                      options: CorpusOptions(format: format, captionColumn: captionColumn, quoting: quoting))
+        var captions: [String] = []
+        while limit.map({ captions.count < $0 }) ?? true, let record = try reader.next() { captions.append(record.caption) }
+        let lists = try conceptLists()
+        let spacy = try AnnotatorRegistry.make("spacy", options: AnnotatorOptions(workers: workers))
+        let builtin = try BuiltinAnnotator(threads: workers)
+        let parity = try AnnotatorParity.measure(captions: captions, reference: spacy, candidate: builtin,
+                                                 conceptLists: lists, topDisagreements: top)
+        print(ParityReport.text(parity, reference: spacy.identity, candidate: builtin.identity))
+    }
+
+    private func conceptLists() throws -> [(name: String, concepts: [String])] {
+        if !conceptFiles.isEmpty {
+            return try conceptFiles.map { path in
+                let url = URL(fileURLWithPath: path)
+                return (url.deletingPathExtension().lastPathComponent, try ConceptList.read(url))
+            }
+        }
+        let folder = DataPaths.reference.appendingPathComponent("cc3m_val")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return try names.filter { $0.hasPrefix("counts_") && $0.hasSuffix("_lemmatized.json") }.sorted().map { name in
+            let dataset = String(name.dropFirst("counts_".count).dropLast("_lemmatized.json".count))
+            return (dataset, try ConceptList.read(folder.appendingPathComponent(name)))
+        }
+    }
+}
