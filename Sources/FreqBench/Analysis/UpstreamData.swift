@@ -99,7 +99,8 @@ public final class UpstreamData: @unchecked Sendable {
             }
             var values = OrderedDictionary<String, Double>(minimumCapacity: perConcept.count)
             for (concept, value) in perConcept {
-                guard let number = value.doubleValue else {
+                // A class without test samples: upstream wrote NaN, FreqBench's eval writes null.
+                guard let number = value.isNull ? Double.nan : value.doubleValue else {
                     throw FreqBenchError("expected a number", file: url.path, location: "model \(model), concept \"\(concept)\"")
                 }
                 values[concept] = number
@@ -119,7 +120,7 @@ public final class UpstreamData: @unchecked Sendable {
         }
         var values = OrderedDictionary<String, Double>()
         for (model, entry) in models {
-            guard let full = entry["full"]?.doubleValue else {
+            guard let member = entry["full"], let full = member.isNull ? Double.nan : member.doubleValue else {
                 throw FreqBenchError("expected a number", file: url.path, location: "model \(model), member full")
             }
             values[model] = full
