@@ -49,8 +49,11 @@ public struct FigureStatus: Sendable, Equatable {
             }
         case .inputsAbsent(let missing):
             let shown = missing.prefix(12).joined(separator: ", ") + (missing.count > 12 ? ", … (\(missing.count) in all)" : "")
-            self.init(spec: spec, state: .notComputed, figure: nil, pairCount: nil,
-                      detail: "not computed: input absent upstream: \(shown)")
+            var detail = "not computed: input absent upstream: \(shown)"
+            if spec.kind == .zeroShot, spec.countType == "lowercased", spec.pretraining == "yfcc15m" {
+                detail += "; birdsnap, fgvcaircraft and ucf101 yfcc15m lowercased counts are truncated upstream, and the released file has 8 bins, made by a rule the notebooks do not show"
+            }
+            self.init(spec: spec, state: .notComputed, figure: nil, pairCount: nil, detail: detail)
         case .noModelKey(let file, let rule):
             var detail = "not computed: \(file) has no model key (the rule needs \(rule))"
             if spec.kind == .zeroShot, spec.pretraining == "laion400m", spec.model == "RN50" {

@@ -65,11 +65,12 @@ public enum PaperSuite {
     public static func figureChecks(_ statuses: [FigureStatus], releasedFolder: URL) -> [Check] {
         let suite = "paper.figures"
         var checks: [Check] = []
-        var skippedGroups: [String: Int] = [:]
+        // Names that cannot be checked here are grouped, one SKIP line per group.
+        var skippedGroups: [String: (count: Int, reason: String)] = [:]
         var groupOrder: [String] = []
-        func skip(_ reason: String) {
-            if skippedGroups[reason] == nil { groupOrder.append(reason) }
-            skippedGroups[reason, default: 0] += 1
+        func skip(_ group: String, _ reason: String) {
+            if skippedGroups[group] == nil { groupOrder.append(group) }
+            skippedGroups[group, default: (0, reason)].count += 1
         }
         for status in statuses {
             let name = status.spec.name
@@ -96,7 +97,8 @@ public enum PaperSuite {
                 }
             case (let figure?, false):
                 guard let known = status.spec.knownDeviation else {
-                    skip("computed; released file not in the upstream folder (compare with `freqbench figures` output): \(status.spec.kind.rawValue) \(status.spec.pretraining)")
+                    skip("unreleased-here/\(status.spec.kind.rawValue)/\(status.spec.pretraining)",
+                         "computed; the released files are not in the upstream folder (they are checked from outside: compare the output of `freqbench figures`)")
                     continue
                 }
                 let maximum = figure.expBins.last ?? 0
@@ -117,13 +119,14 @@ public enum PaperSuite {
                     checks.append(Check(suite: suite, name: name, status: .expectedDeviation, expected: "released file",
                                         got: "not computed", detail: status.detail))
                 } else {
-                    skip(status.detail)  // e.g. one line per absent t2i metric file
+                    skip("not-computed/\(status.spec.kind.rawValue)/\(status.spec.countType == "lowercased" ? "lowercased/" : "")\(status.spec.kind == .textToImage ? status.spec.prompt : status.spec.pretraining)",
+                         status.detail)  // e.g. one line per absent t2i metric file
                 }
             }
         }
-        for reason in groupOrder {
-            let count = skippedGroups[reason] ?? 0
-            checks.append(Check(suite: suite, name: "\(count) figure\(count == 1 ? "" : "s")", status: .skipped, detail: reason))
+        for group in groupOrder {
+            guard let (count, reason) = skippedGroups[group] else { continue }
+            checks.append(Check(suite: suite, name: group, status: .skipped, got: "\(count) figure\(count == 1 ? "" : "s")", detail: reason))
         }
         return checks
     }

@@ -14,20 +14,30 @@ public enum ResultsSuite {
     /// The user's files, keyed by the upstream path they correspond to (e.g.
     /// `search_counts/cifar10_cc3m_lemmatized_search_counts.json`).
     public static func userFiles(in results: URL) throws -> [String: URL] {
+        try scan(results).recognized
+    }
+
+    /// The recognized files (by upstream path) and the JSON files whose names or folders match
+    /// no upstream file kind (reported as skipped, so nothing is ignored silently).
+    static func scan(_ results: URL) throws -> (recognized: [String: URL], unrecognized: [String]) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: results.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FreqBenchError("results folder not found", file: results.path)
         }
         var files: [String: URL] = [:]
+        var unrecognized: [String] = []
         for folder in [""] + subfolders {
             let directory = folder.isEmpty ? results : results.appendingPathComponent(folder)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
-            for name in names where name.hasSuffix(".json") {
-                guard let upstreamFolder = upstreamFolder(of: name), folder.isEmpty || folder == upstreamFolder else { continue }
+            for name in names.sorted() where name.hasSuffix(".json") {
+                guard let upstreamFolder = upstreamFolder(of: name), folder.isEmpty || folder == upstreamFolder else {
+                    unrecognized.append(folder.isEmpty ? name : "\(folder)/\(name)")
+                    continue
+                }
                 files["\(upstreamFolder)/\(name)"] = directory.appendingPathComponent(name)
             }
         }
-        return files
+        return (files, unrecognized)
     }
 
     /// The upstream folder of a file name: `*_search_counts.json` → search_counts,
@@ -48,7 +58,8 @@ public enum ResultsSuite {
     public static func run(results: URL, paper: UpstreamData, tolerances: ResultTolerances) -> PaperSuite.Outcome {
         let upstream = paper.root
         let files: [String: URL]
-        do { files = try userFiles(in: results) } catch {
+        let unrecognized: [String]
+        do { (files, unrecognized) = try scan(results) } catch {
             return PaperSuite.Outcome(checks: [Check(suite: "results", name: "inputs", status: .failed, detail: "\(error)")], plots: [])
         }
         guard !files.isEmpty else {
@@ -56,7 +67,10 @@ public enum ResultsSuite {
                                                      detail: "no *_search_counts.json or *_results.json files in \(results.path) or its \(subfolders.joined(separator: ", ")) subfolders")], plots: [])
         }
         let user = UpstreamData(base: paper, overrides: files)
-        var checks: [Check] = []
+        var checks: [Check] = unrecognized.map {
+            Check(suite: "results.files", name: $0, status: .skipped,
+                  detail: "not compared: the name (or its folder) matches no *_search_counts.json, zero-shot or retrieval *_results.json file")
+        }
         for path in files.keys.sorted() {
             guard paper.exists(path) else {
                 checks.append(Check(suite: "results.files", name: path, status: .skipped, detail: "no upstream golden of that name in \(upstream.path)"))
