@@ -61,7 +61,7 @@ public struct FigureComputation {
         for dataset in spec.datasets {
             let countsPath = spec.countsPath(dataset: dataset)
             let resultsPath = spec.resultsPath(dataset: dataset)
-            let datasetCounts = try data.counts(countsPath)
+            let datasetCounts = try data.countLookup(countsPath)
             let keys = try data.sortedConcepts(countsPath)
             if spec.kind == .textToImage {
                 let models = try data.scoreLists(resultsPath)
@@ -77,9 +77,9 @@ public struct FigureComputation {
                     performances.append(sum / Double(list.count))
                 }
             } else {
-                let models = try data.results(resultsPath)
-                guard let key = spec.modelKeyRule.select(from: models.keys, pretraining: spec.pretraining, model: spec.model),
-                      var perConcept = models[key] else {
+                let modelOrder = try data.results(resultsPath).keys
+                guard let key = spec.modelKeyRule.select(from: modelOrder, pretraining: spec.pretraining, model: spec.model),
+                      var perConcept = try data.resultLookup(resultsPath)[key] else {
                     let rule = spec.modelKeyRule == .firstContainingPretraining
                         ? "a key containing \"\(spec.pretraining)\""
                         : "a key containing both \"\(spec.pretraining)\" and \"\(spec.model)\""

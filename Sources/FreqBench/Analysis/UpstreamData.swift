@@ -17,6 +17,8 @@ public final class UpstreamData: @unchecked Sendable {
     public let base: UpstreamData?
     private let lock = NSRecursiveLock()
     private var sortedKeysCache: [String: [String]] = [:]
+    private var countLookupCache: [String: [String: Int]] = [:]
+    private var resultLookupCache: [String: [String: [String: Double]]] = [:]
     private var countsCache: [String: OrderedDictionary<String, Int>] = [:]
     private var resultsCache: [String: OrderedDictionary<String, OrderedDictionary<String, Double>>] = [:]
     private var scoreListsCache: [String: OrderedDictionary<String, OrderedDictionary<String, [Double]>>] = [:]
@@ -79,6 +81,31 @@ public final class UpstreamData: @unchecked Sendable {
         let keys = try counts(relativePath).keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         sortedKeysCache[relativePath] = keys
         return keys
+    }
+
+    /// A search-count file as a plain dictionary, for fast lookups.
+    public func countLookup(_ relativePath: String) throws -> [String: Int] {
+        if let base = delegate(relativePath) { return try base.countLookup(relativePath) }
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = countLookupCache[relativePath] { return cached }
+        let lookup = Dictionary(uniqueKeysWithValues: try counts(relativePath).map { ($0.key, $0.value) })
+        countLookupCache[relativePath] = lookup
+        return lookup
+    }
+
+    /// A result file as plain dictionaries (model key → concept → performance), for fast lookups.
+    public func resultLookup(_ relativePath: String) throws -> [String: [String: Double]] {
+        if let base = delegate(relativePath) { return try base.resultLookup(relativePath) }
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = resultLookupCache[relativePath] { return cached }
+        var lookup: [String: [String: Double]] = [:]
+        for (model, values) in try results(relativePath) {
+            lookup[model] = Dictionary(uniqueKeysWithValues: values.map { ($0.key, $0.value) })
+        }
+        resultLookupCache[relativePath] = lookup
+        return lookup
     }
 
     /// A zero-shot or retrieval result file: model key → (concept → performance), both in
