@@ -268,6 +268,23 @@ struct ImageIndexTests {
         #expect(throws: FreqBenchError.self) { try TagThreshold.list(parsing: "0.5,x") }
     }
 
+    @Test("a NaN in the middle of many blocks stops the build (the reader thread is stopped, nothing hangs)")
+    func nanAmongManyBlocks() throws {
+        let directory = try TemporaryDirectory.make()
+        let url = directory.appendingPathComponent("many.h5")
+        var rows = [[Float16]](repeating: [0.9, 0.1], count: 200)
+        rows[137][1] = .nan
+        try TagProbabilityFile.write(url, float16: rows, ids: (0..<200).map(Int64.init), tags: ["a", "b"], chunkRows: 3)
+        var builder = ImageIndexBuilder(thresholds: [try TagThreshold(0.5)])
+        builder.blockBytes = 1
+        #expect { _ = try builder.build([url]) } throws: { "\($0)".contains("row 137, column 1") }
+        rows[137][1] = 0.2
+        try TagProbabilityFile.write(url, float16: rows, ids: (0..<200).map(Int64.init), tags: ["a", "b"], chunkRows: 3)
+        let out = directory.appendingPathComponent("index")
+        try ImageIndexWriter.write(try builder.build([url]), to: out)
+        #expect(try ImageIndex.open(out).postings(threshold: 0, tag: 0) == Array(0..<200))
+    }
+
     @Test("negative probabilities and -0 are never above a threshold")
     func negativeValues() throws {
         let directory = try TemporaryDirectory.make()

@@ -45,16 +45,11 @@ public struct ImageIndexBuilder: Sendable {
         var postings = ImagePostings(precision: first.precision, thresholds: thresholds, tags: first.tags,
                                      sampleCount: selected.count, duplicateIDsAllowed: allowDuplicateIDs)
         let scanner = TagThresholdScanner(thresholds: thresholds, precision: first.precision)
-        let maximumBlockRows = sources.map { $0.blockRows(targetBytes: blockBytes) }.max() ?? 1
-        let buffer = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: max(1, maximumBlockRows * width * first.precision.byteWidth), alignment: 64)
-        defer { buffer.deallocate() }
-        var hits: [TagThresholdScanner.Hit] = []
-        var allHits: [UInt64] = []
         guard width < 1 << 24 else { throw FreqBenchError("more than 2^24 tags", file: first.url.path, location: "dataset tags") }
-
+        // The reads: whole chunks of each file's share of the selected rows, in order.
+        var plans: [TagProbabilityBlockReader.Plan] = []
         var fileStart = 0
-        for source in sources {
+        for (number, source) in sources.enumerated() {
             let fileRows = fileStart..<(fileStart + source.sampleCount)
             fileStart += source.sampleCount
             let local = selected.clamped(to: fileRows)
@@ -63,23 +58,32 @@ public struct ImageIndexBuilder: Sendable {
             let step = source.blockRows(targetBytes: blockBytes)
             var start = rows.lowerBound
             while start < rows.upperBound {
-                let block = start..<min(start + step, rows.upperBound)
-                let ids = try source.readSampleIDs(block)
-                try source.readProbabilityBits(block, into: buffer)
-                hits.removeAll(keepingCapacity: true)
-                try scanner.scan(UnsafeRawBufferPointer(buffer), rows: block.count, width: width, into: &hits) { row, column in
-                    FreqBenchError("probability is NaN at row \(block.lowerBound + row), column \(column) (tag '\(source.tags[column])')",
-                                   file: source.url.path, location: "dataset \(TagProbabilities.probabilitiesDataset)")
-                }
-                // Hits in file order, packed (column << 40 | id << 8 | thresholds exceeded);
-                // distributed to the tags' lists once at the end (cache-friendly counting sort).
-                for hit in hits {
-                    let id = UInt64(ids[Int(hit >> 32)])
-                    allHits.append((hit >> 8 & 0xFF_FFFF) << 40 | id << 8 | (hit & 0xFF))
-                }
-                progress?.advance(by: block.count)
-                start = block.upperBound
+                plans.append(.init(source: number, rows: start..<min(start + step, rows.upperBound)))
+                start += step
             }
+        }
+        let maximumBlockRows = sources.map { $0.blockRows(targetBytes: blockBytes) }.max() ?? 1
+        let reader = TagProbabilityBlockReader(sources: sources, plans: plans,
+                                               bufferBytes: maximumBlockRows * width * first.precision.byteWidth)
+        defer { reader.finish() }
+        var hits: [TagThresholdScanner.Hit] = []
+        var allHits: [UInt64] = []
+        while let block = try reader.next() {
+            let source = sources[block.plan.source]
+            let rows = block.plan.rows
+            hits.removeAll(keepingCapacity: true)
+            try scanner.scan(block.bits, rows: rows.count, width: width, into: &hits) { row, column in
+                FreqBenchError("probability is NaN at row \(rows.lowerBound + row), column \(column) (tag '\(source.tags[column])')",
+                               file: source.url.path, location: "dataset \(TagProbabilities.probabilitiesDataset)")
+            }
+            // Hits in file order, packed (column << 40 | id << 8 | thresholds exceeded);
+            // distributed to the tags' lists once at the end (cache-friendly counting sort).
+            for hit in hits {
+                let id = UInt64(block.ids[Int(hit >> 32)])
+                allHits.append((hit >> 8 & 0xFF_FFFF) << 40 | id << 8 | (hit & 0xFF))
+            }
+            reader.recycle()
+            progress?.advance(by: rows.count)
         }
         (postings.ids, postings.offsets) = Self.distribute(allHits, width: width, thresholdCount: thresholds.count)
         allHits = []
@@ -93,25 +97,31 @@ public struct ImageIndexBuilder: Sendable {
     /// threshold-major lists, keeping hit order within a list (the exceeded thresholds of a
     /// hit are a prefix of the ascending thresholds).
     static func distribute(_ hits: [UInt64], width: Int, thresholdCount: Int) -> (ids: [UInt32], offsets: [Int]) {
-        let listCount = thresholdCount * width
-        var offsets = [Int](repeating: 0, count: listCount + 1)
-        for hit in hits {
-            let column = Int(hit >> 40)
-            for threshold in 0..<Int(hit & 0xFF) { offsets[threshold * width + column + 1] += 1 }
-        }
-        for key in 0..<listCount { offsets[key + 1] += offsets[key] }
-        var next = Array(offsets.dropLast())
-        let ids = [UInt32](unsafeUninitializedCapacity: offsets[listCount]) { buffer, initialized in
+        // 1. Group by column (one scattered write per hit, to `width` cache-resident cursors).
+        var columnStart = [Int](repeating: 0, count: width + 1)
+        for hit in hits { columnStart[Int(hit >> 40) + 1] += 1 }
+        for column in 0..<width { columnStart[column + 1] += columnStart[column] }
+        var cursor = Array(columnStart.dropLast())
+        let grouped = [UInt64](unsafeUninitializedCapacity: hits.count) { buffer, initialized in
             for hit in hits {
                 let column = Int(hit >> 40)
-                let id = UInt32(truncatingIfNeeded: hit >> 8)
-                for threshold in 0..<Int(hit & 0xFF) {
-                    let key = threshold * width + column
-                    buffer[next[key]] = id
-                    next[key] += 1
-                }
+                buffer[cursor[column]] = hit & 0xFF_FFFF_FFFF
+                cursor[column] += 1
             }
-            initialized = offsets[listCount]
+            initialized = hits.count
+        }
+        // 2. Threshold-major lists, read sequentially from each column's group.
+        let listCount = thresholdCount * width
+        var offsets = [Int](repeating: 0, count: listCount + 1)
+        var ids: [UInt32] = []
+        ids.reserveCapacity(hits.count * thresholdCount)
+        for threshold in 0..<thresholdCount {
+            for column in 0..<width {
+                for position in columnStart[column]..<columnStart[column + 1] where Int(grouped[position] & 0xFF) > threshold {
+                    ids.append(UInt32(truncatingIfNeeded: grouped[position] >> 8))
+                }
+                offsets[threshold * width + column + 1] = ids.count
+            }
         }
         return (ids, offsets)
     }
