@@ -87,7 +87,7 @@ final class DelimitedCaptionSource: CaptionSource {
             return nil
         }
         guard case let .index(index) = column else { preconditionFailure("caption column resolved by the header") }
-        let location = "line \(recordLine)"
+        var location: String { "line \(recordLine)" }
         if let maximumFields, fields.count > maximumFields {
             return .bad(FreqBenchError("expected at most \(maximumFields) fields (\(layout)), found \(fields.count)",
                                        file: reader.path, location: location), consumesID: true)
@@ -96,7 +96,7 @@ final class DelimitedCaptionSource: CaptionSource {
             return .bad(FreqBenchError("missing caption column \(index) (expected \(layout) with at least \(index + 1) fields, found \(fields.count))",
                                        file: reader.path, location: location), consumesID: true)
         }
-        let caption = parser.withFieldBytes(fields[index], in: reader.buffer) { String(validating: $0, as: UTF8.self) }
+        let caption = parser.withFieldBytes(fields[index], in: reader.buffer) { UTF8Text.string(validating: $0) }
         guard let caption else {
             return .bad(FreqBenchError("invalid UTF-8 in the caption (expected UTF-8 text)", file: reader.path, location: location),
                         consumesID: true)

@@ -124,7 +124,7 @@ final class WebDatasetCaptionSource: CaptionSource {
                         consumesID: true)
         }
         if jsonField == nil, let text = sample.text {
-            guard let caption = String(validating: text, as: UTF8.self) else {
+            guard let caption = text.withUnsafeBufferPointer({ UTF8Text.string(validating: $0) }) else {
                 return .bad(FreqBenchError("invalid UTF-8 in the .txt member (expected UTF-8 text)", file: path, location: location),
                             consumesID: true)
             }
