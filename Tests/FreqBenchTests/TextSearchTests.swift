@@ -125,7 +125,8 @@ struct TextSearchTests {
 
     @Test func intersectionKernelMatchesSets() {
         var generator = SplitMix64(seed: 42)
-        for (na, nb, universe) in [(0, 10, 100), (1000, 1000, 5000), (10, 100_000, 1_000_000), (50_000, 60_000, 200_000)] {
+        for (na, nb, universe) in [(0, 10, 100), (1000, 1000, 5000), (10, 100_000, 1_000_000), (50_000, 60_000, 200_000),
+                                      (1000, 1000, 100_000_000), (1, 1, 2)] {
             let a = Array(Set((0..<na).map { _ in UInt32(generator.next() % UInt64(universe)) })).sorted()
             let b = Array(Set((0..<nb).map { _ in UInt32(generator.next() % UInt64(universe)) })).sorted()
             let expected = Set(a).intersection(b).sorted()

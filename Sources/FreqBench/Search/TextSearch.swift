@@ -11,6 +11,7 @@ public final class TextSearch {
     public let index: TextIndex
     private var candidates: [UInt32] = []
     private var scratch: [UInt32] = []
+    private var bitmap: [UInt64] = []
 
     public init(index: TextIndex) {
         self.index = index
@@ -105,7 +106,7 @@ public final class TextSearch {
                         return PostingIntersection.intersect(
                             UnsafeBufferPointer(start: currentBase, count: currentSize),
                             UnsafeBufferPointer(start: otherBase, count: list.count),
-                            into: currentBase)
+                            into: currentBase, bitmap: &bitmap)
                     }
                 }
             }
