@@ -20,6 +20,8 @@ struct SearchTextCommand: ParsableCommand {
     @Option(help: "lemmatized or lowercased.") var method: String
     @Option(help: "Output counts file (JSON).") var out: String?
     @Option(help: "Annotator for query terms (default: the index's own).") var annotator: String?
+    @Option(help: "Query terms from a word -> lemma JSON table (e.g. the reference query_lemmas.json) instead of an annotator.")
+    var queryLemmas: String?
     @Option(help: "Explain how a concept is counted (repeatable).") var explain: [String] = []
     @Option(help: "Corpus files, for --explain to show captions.") var corpus: [String] = []
     @Option(help: "Corpus format, with --corpus.") var format: String?
@@ -67,9 +69,10 @@ struct SearchTextCommand: ParsableCommand {
         }
     }
 
-    /// The index's own annotator, or the one asked for (with a warning when it differs).
+    /// The index's own annotator, or the one (or the lemma table) asked for, with a warning when it differs.
     private func makeAnnotator(for identity: AnnotatorIdentity) throws -> any Annotator {
-        let made = try AnnotatorRegistry.make(annotator ?? identity.name, options: AnnotatorOptions(workers: 1))
+        let made: any Annotator = try queryLemmas.map { try QueryLemmaTable(contentsOf: URL(fileURLWithPath: $0)) }
+            ?? AnnotatorRegistry.make(annotator ?? identity.name, options: AnnotatorOptions(workers: 1))
         if made.identity != identity {
             FileHandle.standardError.write(Data(("warning: query terms from annotator \(made.identity), "
                 + "but the index was built with \(identity)\n").utf8))
