@@ -285,6 +285,27 @@ struct ImageIndexTests {
         #expect(try ImageIndex.open(out).postings(threshold: 0, tag: 0) == Array(0..<200))
     }
 
+    @Test("a truncated or damaged index file is refused, naming the file")
+    func corruptIndex() throws {
+        let directory = try TemporaryDirectory.make()
+        let url = directory.appendingPathComponent("p.h5")
+        try TagProbabilityFile.write(url, float16: (0..<300).map { [Float16(Float($0 % 10) / 10), 0.9] },
+                                     ids: (0..<300).map(Int64.init), tags: ["a", "b"])
+        let out = directory.appendingPathComponent("index")
+        try ImageIndexWriter.write(try ImageIndexBuilder(thresholds: try TagThreshold.list(parsing: "0.5,0.7")).build([url]), to: out)
+        let file = out.appendingPathComponent(ImageIndex.fileName)
+        let bytes = try Data(contentsOf: file)
+        // Lists use the text index's codec: well under 4 bytes per posting for dense lists.
+        #expect(bytes.count < 600)
+        #expect(try ImageIndex.open(out).postings(threshold: 1, tag: 1) == Array(0..<300))
+        try bytes.prefix(bytes.count - 9).write(to: file)
+        #expect { _ = try ImageIndex.open(out) } throws: { "\($0)".contains(file.path) && "\($0)".contains("corrupt") }
+        var damaged = bytes
+        damaged[0] = 0x41
+        try damaged.write(to: file)
+        #expect { _ = try ImageIndex.open(out) } throws: { "\($0)".contains("bad magic") }
+    }
+
     @Test("negative probabilities and -0 are never above a threshold")
     func negativeValues() throws {
         let directory = try TemporaryDirectory.make()

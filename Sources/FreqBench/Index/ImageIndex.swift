@@ -24,7 +24,7 @@ public final class ImageIndex: @unchecked Sendable {
     private let tagColumns: [String: Int]
     private let base: UnsafeRawPointer
     private let mappedLength: Int
-    private let offsetsStart: Int
+    private let tableStart: Int
     private let postingsStart: Int
 
     /// Whether `directory` holds an image index.
@@ -90,34 +90,52 @@ public final class ImageIndex: @unchecked Sendable {
         for (column, tag) in tags.enumerated() { columns[tag] = column }
         tagColumns = columns
 
-        let offsetsStart = 16 + headerLength
+        // Trailer: the offset of the list table; table: per list (u64 byte offset into the
+        // postings, u32 count, u32 encoding), then the postings' end offset.
+        let postingsStart = 16 + headerLength
         let listCount = thresholds.count * tags.count
-        let postingsStart = offsetsStart + (listCount + 1) * 8
-        guard postingsStart + postingCount * 4 == length else {
-            throw fail("image index is truncated or corrupt (expected \(postingsStart + postingCount * 4) bytes, found \(length))")
+        let tableLength = listCount * 16 + 8
+        guard length >= postingsStart + PostingsCodec.readPadding + tableLength + 8 else {
+            throw fail("image index is truncated (\(length) bytes)")
         }
-        func offset(_ key: Int) -> Int {
-            Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offsetsStart + key * 8, as: UInt64.self)))
+        let tableStart = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)))
+        guard tableStart == length - 8 - tableLength, tableStart >= postingsStart + PostingsCodec.readPadding else {
+            throw fail("image index is truncated or corrupt (list table at \(tableStart), file of \(length) bytes)")
         }
+        let postingsEnd = tableStart - PostingsCodec.readPadding
+        var total = 0
         var previous = 0
         for key in 0...listCount {
-            let current = offset(key)
-            guard current >= previous, current <= postingCount, key > 0 || current == 0 else { throw fail("image index offsets are corrupt") }
-            previous = current
+            let offset = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: tableStart + key * 16, as: UInt64.self)))
+            guard offset >= previous, postingsStart + offset <= postingsEnd else { throw fail("image index list table is corrupt") }
+            previous = offset
+            if key < listCount {
+                let count = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: tableStart + key * 16 + 8, as: UInt32.self)))
+                let encoding = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: tableStart + key * 16 + 12, as: UInt32.self))
+                guard encoding <= 1, encoding == 0 || duplicates else { throw fail("image index list \(key) has an unknown encoding") }
+                total += count
+            }
         }
-        guard previous == postingCount else { throw fail("image index offsets are corrupt") }
+        guard postingsStart + previous == postingsEnd, total == postingCount else {
+            throw fail("image index is corrupt (postings do not match the header's posting_count)")
+        }
         self.base = base
         self.mappedLength = length
-        self.offsetsStart = offsetsStart
+        self.tableStart = tableStart
         self.postingsStart = postingsStart
         parsed = true
     }
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), mappedLength) }
 
+    /// List `key`'s entry: where its bytes start, its id count, and whether it is stored raw.
     @inline(__always)
-    private func offset(_ key: Int) -> Int {
-        Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offsetsStart + key * 8, as: UInt64.self)))
+    private func entry(_ key: Int) -> (start: Int, count: Int, raw: Bool) {
+        let at = tableStart + key * 16
+        let offset = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
+        let count = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
+        let encoding = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self))
+        return (postingsStart + offset, count, encoding == 1)
     }
 
     /// The column of a tag, or nil when the tag list does not have it.
@@ -134,20 +152,19 @@ public final class ImageIndex: @unchecked Sendable {
 
     /// Number of postings of (threshold position `t`, tag column `j`): the image count.
     public func postingCount(threshold t: Int, tag j: Int) -> Int {
-        let key = t * tags.count + j
-        return offset(key + 1) - offset(key)
+        entry(t * tags.count + j).count
     }
 
     /// The sorted sample ids of (threshold position `t`, tag column `j`).
     public func postings(threshold t: Int, tag j: Int) -> [UInt32] {
-        let key = t * tags.count + j
-        let start = offset(key)
-        let count = offset(key + 1) - start
-        return [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0, let destination = buffer.baseAddress {
-                memcpy(destination, base + postingsStart + start * 4, count * 4)
+        let (start, count, raw) = entry(t * tags.count + j)
+        guard count > 0 else { return [] }
+        if raw {
+            return [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+                if let destination = buffer.baseAddress { memcpy(destination, base + start, count * 4) }
+                initialized = count
             }
-            initialized = count
         }
+        return PostingList(count: count, bytes: base + start).decoded()
     }
 }

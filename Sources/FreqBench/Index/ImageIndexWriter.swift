@@ -37,16 +37,39 @@ public enum ImageIndexWriter {
                     output.removeAll(keepingCapacity: true)
                 }
             }
-            output.append(contentsOf: layout.encodedPrefix(listSizes: listSizes))
+            let prefix = layout.encodedPrefix(postingCount: listSizes.reduce(0, +))
+            output.append(contentsOf: prefix)
+            // Postings: each list in the text index's block codec (`PostingsCodec`), or, when it
+            // repeats an id (only with duplicates allowed), as raw little-endian u32.
+            var entries: [UInt8] = []
+            entries.reserveCapacity(listSizes.count * 16 + 8)
+            func appendEntry<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { entries.append(contentsOf: $0) } }
+            var position = 0
+            var encoded: [UInt8] = []
             for key in listSizes.indices {
                 let ids = try list(key)
                 guard ids.count == listSizes[key] else {
                     throw FreqBenchError("internal: list \(key) has \(ids.count) ids, expected \(listSizes[key])")
                 }
-                // Little-endian hosts only (checked at compile time below): the ids are the file bytes.
-                ids.withUnsafeBytes { output.append(contentsOf: $0) }
+                encoded.removeAll(keepingCapacity: true)
+                let raw = ImagePostings.firstRepeat(ids) != nil
+                if raw {
+                    ids.withUnsafeBytes { encoded.append(contentsOf: $0) } // little-endian hosts (checked above)
+                } else {
+                    ids.withUnsafeBufferPointer { PostingsCodec.encode($0, into: &encoded) }
+                }
+                appendEntry(UInt64(position))
+                appendEntry(UInt32(ids.count))
+                appendEntry(UInt32(raw ? 1 : 0))
+                output.append(contentsOf: encoded)
+                position += encoded.count
                 try flush(force: false)
             }
+            appendEntry(UInt64(position))
+            output.append(contentsOf: [UInt8](repeating: 0, count: PostingsCodec.readPadding))
+            let tableOffset = UInt64(prefix.count + position + PostingsCodec.readPadding)
+            output.append(contentsOf: entries)
+            withUnsafeBytes(of: tableOffset.littleEndian) { output.append(contentsOf: $0) }
             try flush(force: true)
             try handle.synchronize()
             try handle.close()
@@ -61,7 +84,7 @@ public enum ImageIndexWriter {
 /// Everything of an image index except its postings: the header and the list layout.
 struct ImageIndexLayout: Equatable {
     static let magic: [UInt8] = Array("FBIMGIDX".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
 
     var precision: TagPrecision
     var thresholds: [TagThreshold]
@@ -96,9 +119,8 @@ struct ImageIndexLayout: Equatable {
         ])
     }
 
-    /// Magic, version, header length, header (padded to 8 bytes) and the offsets table.
-    func encodedPrefix(listSizes: [Int]) -> [UInt8] {
-        let postingCount = listSizes.reduce(0, +)
+    /// Magic, version, header length and header (padded to 8 bytes).
+    func encodedPrefix(postingCount: Int) -> [UInt8] {
         var header = Array(JSONWriter().string(headerJSON(postingCount: postingCount)).utf8)
         while (16 + header.count) % 8 != 0 { header.append(0x20) }
         var bytes = Self.magic
@@ -106,12 +128,6 @@ struct ImageIndexLayout: Equatable {
         append(Self.formatVersion)
         append(UInt32(header.count))
         bytes.append(contentsOf: header)
-        var offset: UInt64 = 0
-        append(offset)
-        for size in listSizes {
-            offset += UInt64(size)
-            append(offset)
-        }
         return bytes
     }
 }
