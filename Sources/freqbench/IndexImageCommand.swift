@@ -28,14 +28,17 @@ struct IndexImageCommand: ParsableCommand {
     @Flag(help: "Keep a sample id that occurs twice (upstream's behaviour: image counts count it twice, integrated counts once).")
     var allowDuplicateIds = false
 
+    @Option(help: "Hits held in memory before a partial run is written and merged at the end (bounds memory; ~20 bytes per hit).")
+    var hitBudget = 16 << 20
+
     func run() throws {
         var builder = ImageIndexBuilder(thresholds: try TagThreshold.list(parsing: thresholds))
         builder.allowDuplicateIDs = allowDuplicateIds
+        builder.hitBudget = hitBudget
         if let shard { builder.shard = try RowShard(parsing: shard) }
         let files = probabilities.map { URL(fileURLWithPath: $0) }
         let progress = ProgressBar("index image")
-        let postings = try builder.build(files, progress: progress)
+        try builder.build(files, to: URL(fileURLWithPath: out), progress: progress)
         progress.finish()
-        try ImageIndexWriter.write(postings, to: URL(fileURLWithPath: out))
     }
 }

@@ -135,6 +135,15 @@ struct ImageIndexTests {
         try ImageIndexWriter.write(try builder.build(files), to: single)
         let reference = try bytes(single)
 
+        // Memory bounded by a hit budget: runs written and merged give the same bytes.
+        var spilling = builder
+        spilling.blockBytes = 1
+        spilling.hitBudget = 100
+        let spilled = directory.appendingPathComponent("spilled")
+        try spilling.build(files, to: spilled)
+        #expect(try bytes(spilled) == reference)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { !$0.contains(".runs") })
+
         var tiny = builder
         tiny.blockBytes = 1 // one chunk per read
         let tinyOut = directory.appendingPathComponent("tiny")

@@ -23,8 +23,53 @@ public struct ImageIndexBuilder: Sendable {
         self.thresholds = Array(Set(thresholds)).sorted()
     }
 
-    /// Reads `files` (in order; their rows form one sequence for `shard`) and returns the postings.
+    /// Hits held in memory before `build(_:to:)` writes them out as a temporary run (a partial
+    /// index) to merge at the end, so memory is bounded by this and the block size, not by N.
+    /// About 20 bytes per hit at peak (default: 16M hits).
+    public var hitBudget = 16 << 20
+
+    /// Reads `files` (in order; their rows form one sequence for `shard`) and returns the postings
+    /// (all in memory; `build(_:to:)` bounds memory).
     public func build(_ files: [URL], progress: ProgressBar? = nil) throws -> ImagePostings {
+        var result: ImagePostings?
+        try build(files, budget: Int.max, progress: progress) { result = $0 }
+        guard let result else { throw FreqBenchError("internal: no postings built") }
+        return result
+    }
+
+    /// Reads `files` and writes the index to `directory`. Whenever more than `hitBudget` hits
+    /// are held, they are written as a run (a partial index of the rows so far) into a temporary
+    /// directory beside `directory`; the runs are merged at the end (`ImageIndexMerger`), which
+    /// gives the bytes of a single in-memory build.
+    public func build(_ files: [URL], to directory: URL, progress: ProgressBar? = nil) throws {
+        let runs = AtomicFile.temporaryURL(for: directory.appendingPathExtension("runs"))
+        defer { try? FileManager.default.removeItem(at: runs) }
+        var runDirectories: [URL] = []
+        var single: ImagePostings?
+        try build(files, budget: hitBudget, progress: progress) { postings in
+            if runDirectories.isEmpty, single == nil {
+                single = postings // written directly if it stays the only run
+                return
+            }
+            if let first = single {
+                try ImageIndexWriter.write(first, to: runs.appendingPathComponent("run-0"))
+                runDirectories.append(runs.appendingPathComponent("run-0"))
+                single = nil
+            }
+            let run = runs.appendingPathComponent("run-\(runDirectories.count)")
+            try ImageIndexWriter.write(postings, to: run)
+            runDirectories.append(run)
+        }
+        if let single {
+            try ImageIndexWriter.write(single, to: directory)
+        } else {
+            try ImageIndexMerger.merge(runDirectories, to: directory, allowDuplicateIDs: allowDuplicateIDs)
+        }
+    }
+
+    /// The scan: calls `run` with the postings of consecutive row ranges, each time more than
+    /// `budget` hits are held and once at the end.
+    private func build(_ files: [URL], budget: Int, progress: ProgressBar?, run: (ImagePostings) throws -> Void) throws {
         guard !files.isEmpty else { throw FreqBenchError("no tag-probability files given") }
         guard !thresholds.isEmpty else { throw FreqBenchError("no thresholds given") }
         let sources = try files.map { try TagProbabilities.open($0) }
@@ -42,8 +87,23 @@ public struct ImageIndexBuilder: Sendable {
         let width = first.tags.count
         let totalRows = sources.reduce(0) { $0 + $1.sampleCount }
         let selected = shard?.rows(of: totalRows) ?? 0..<totalRows
-        var postings = ImagePostings(precision: first.precision, thresholds: thresholds, tags: first.tags,
-                                     sampleCount: selected.count, duplicateIDsAllowed: allowDuplicateIDs)
+        var runRows = 0
+        var emitted = false
+        var allHits: [UInt64] = []
+        /// Hands the hits so far to `run` as postings of the rows read since the last run.
+        func emit() throws {
+            guard runRows > 0 || !emitted else { return }
+            var postings = ImagePostings(precision: first.precision, thresholds: thresholds, tags: first.tags,
+                                         sampleCount: runRows, duplicateIDsAllowed: allowDuplicateIDs)
+            (postings.ids, postings.offsets) = Self.distribute(allHits, width: width, thresholdCount: thresholds.count)
+            allHits.removeAll(keepingCapacity: true)
+            if let duplicate = postings.sortAndFindDuplicate(), !allowDuplicateIDs {
+                throw try duplicateError(duplicate, sources: sources)
+            }
+            try run(postings)
+            runRows = 0
+            emitted = true
+        }
         let scanner = TagThresholdScanner(thresholds: thresholds, precision: first.precision)
         guard width < 1 << 24 else { throw FreqBenchError("more than 2^24 tags", file: first.url.path, location: "dataset tags") }
         // The reads: whole chunks of each file's share of the selected rows, in order.
@@ -67,7 +127,6 @@ public struct ImageIndexBuilder: Sendable {
                                                bufferBytes: maximumBlockRows * width * first.precision.byteWidth)
         defer { reader.finish() }
         var hits: [TagThresholdScanner.Hit] = []
-        var allHits: [UInt64] = []
         while let block = try reader.next() {
             let source = sources[block.plan.source]
             let rows = block.plan.rows
@@ -84,13 +143,10 @@ public struct ImageIndexBuilder: Sendable {
             }
             reader.recycle()
             progress?.advance(by: rows.count)
+            runRows += rows.count
+            if allHits.count > budget { try emit() }
         }
-        (postings.ids, postings.offsets) = Self.distribute(allHits, width: width, thresholdCount: thresholds.count)
-        allHits = []
-        if let duplicate = postings.sortAndFindDuplicate(), !allowDuplicateIDs {
-            throw try duplicateError(duplicate, sources: sources)
-        }
-        return postings
+        try emit()
     }
 
     /// Splits packed hits (column << 40 | id << 8 | thresholds exceeded) into the
