@@ -19,7 +19,7 @@ struct BenchEvalCommand: ParsableCommand {
     @Option(help: "Image feature rows.") var samples = 50_000
     @Option(help: "Feature dimension.") var dimension = 512
     @Option(help: "Classes.") var classes = 1_000
-    @Option(help: "Timed repetitions (best kept).") var repetitions = 3
+    @Option(help: "Timed repetitions (best kept).") var repetitions = 5
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {

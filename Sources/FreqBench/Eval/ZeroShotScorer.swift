@@ -90,43 +90,38 @@ public struct ZeroShotScorer: Sendable {
                 guard let logits = logits.base, let partials = partials.base else { return }
                 var partial = ZeroShotOutcome(classnames: classnames, precision: precision)
                 let k = partial.topK
-                var topValues = [Float](repeating: 0, count: k)
-                var topIndices = [Int](repeating: 0, count: k)
+                let topValues = UnsafeMutablePointer<Float>.allocate(capacity: k)
+                let topIndices = UnsafeMutablePointer<Int>.allocate(capacity: k)
+                defer { topValues.deallocate(); topIndices.deallocate() }
                 let lower = rowCount * chunk / chunks
                 let upper = rowCount * (chunk + 1) / chunks
                 for row in lower..<upper {
-                    let base = row * classCount
+                    let values = logits + row * classCount
                     var filled = 0
-                    var maxValue = -Float.infinity
-                    var maxCount = 0
+                    var kth = -Float.infinity
                     for column in 0..<classCount {
-                        let value = logits[base + column]
-                        if value > maxValue || maxCount == 0 {
-                            maxValue = value
-                            maxCount = 1
-                        } else if value == maxValue {
-                            maxCount += 1
-                        }
+                        let value = values[column]
                         // Strictly greater than the k-th: an equal later column loses the tie.
-                        if filled < k || value > topValues[k - 1] {
-                            var position = filled < k ? filled : k - 1
-                            while position > 0, value > topValues[position - 1] {
-                                topValues[position] = topValues[position - 1]
-                                topIndices[position] = topIndices[position - 1]
-                                position -= 1
-                            }
-                            topValues[position] = value
-                            topIndices[position] = column
-                            if filled < k { filled += 1 }
+                        guard filled < k || value > kth else { continue }
+                        var position = filled < k ? filled : k - 1
+                        while position > 0, value > topValues[position - 1] {
+                            topValues[position] = topValues[position - 1]
+                            topIndices[position] = topIndices[position - 1]
+                            position -= 1
                         }
+                        topValues[position] = value
+                        topIndices[position] = column
+                        if filled < k { filled += 1 }
+                        kth = topValues[filled - 1]
                     }
                     let label = labels[rows.lowerBound + row]
                     let top = topIndices[0]
                     partial.support[label] += 1
                     partial.predicted[top] += 1
                     if top == label { partial.correctTop1[label] += 1 }
-                    if topIndices[0..<filled].contains(label) { partial.correctTopK[label] += 1 }
-                    if maxCount > 1 { partial.tiedTop1 += 1 }
+                    if (0..<filled).contains(where: { topIndices[$0] == label }) { partial.correctTopK[label] += 1 }
+                    // Another class with the top logit sits second (it lost on index).
+                    if filled > 1, topValues[1] == topValues[0] { partial.tiedTop1 += 1 }
                 }
                 (partials + chunk).initialize(to: partial)
             }
