@@ -122,6 +122,7 @@ struct EvalRetrievalCommand: ParsableCommand {
     @Option(help: "Model key, e.g. backboneRN50_pretrainedcc3m.") var modelKey: String
     @Option(help: "Directory for the six result files.") var outDir: String
     @Option(help: "Captions per image.") var captionsPerImage: Int = 5
+    @Option(help: "Also write a CLIP_benchmark-shaped JSON (recall@1/5/10 both ways) here.") var benchmarkOut: String?
     @Flag(help: "Print a JSON summary on stdout.") var json = false
 
     func run() throws {
@@ -141,6 +142,10 @@ struct EvalRetrievalCommand: ParsableCommand {
         progress.finish()
         let files = try RetrievalReport.write(outcome, concepts: conceptMap, dataset: dataset, modelKey: modelKey,
                                               into: URL(fileURLWithPath: outDir))
+        if let benchmarkOut {
+            try JSONWriter(indent: 4).write(RetrievalReport.clipBenchmark(outcome, dataset: dataset, modelKey: modelKey, provenance: Provenance.current()),
+                                            to: URL(fileURLWithPath: benchmarkOut))
+        }
         var summary = [(String, JSONValue)]()
         for direction in RetrievalDirection.allCases {
             for k in RetrievalReport.defaultKs {

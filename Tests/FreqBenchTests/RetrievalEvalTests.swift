@@ -36,6 +36,18 @@ struct RetrievalEvalTests {
         #expect(zip(similarities, expected).allSatisfy { abs(Double($0) - $1) < 1e-5 })
     }
 
+    @Test("the CLIP_benchmark-shaped file carries image/text retrieval recall@k as CLIP_benchmark names them")
+    func clipBenchmarkShape() throws {
+        let golden = try EvalFixtures.golden("retrieval_fixture.json")
+        let outcome = try RetrievalScorer().score(try RetrievalFeatures.readHDF5(features))
+        let json = RetrievalReport.clipBenchmark(outcome, dataset: "coco", modelKey: "backboneRN50_pretrainedcc3m", provenance: Provenance.current())
+        #expect(json["task"]?.stringValue == "zeroshot_retrieval")
+        for k in [1, 5, 10] {
+            #expect(json["metrics"]?["image_retrieval_recall@\(k)"]?.doubleValue == golden["results"]?["t2i_k=\(k)"]?["full"]?.doubleValue)
+            #expect(json["metrics"]?["text_retrieval_recall@\(k)"]?.doubleValue == golden["results"]?["i2t_k=\(k)"]?["full"]?.doubleValue)
+        }
+    }
+
     @Test("batch size and worker count do not change ranks")
     func batching() throws {
         let input = try RetrievalFeatures.readHDF5(features)

@@ -40,4 +40,24 @@ public enum RetrievalReport {
         }
         return written
     }
+
+    /// A CLIP_benchmark-shaped result (`task` `zeroshot_retrieval`; metrics
+    /// `image_retrieval_recall@k` = t2i and `text_retrieval_recall@k` = i2t, fractions), with
+    /// the model key and provenance under `freqbench`.
+    public static func clipBenchmark(_ outcome: RetrievalOutcome, dataset: String, modelKey: String,
+                                     ks: [Int] = defaultKs, provenance: Provenance) -> JSONValue {
+        let key = ModelKey(parsing: modelKey)
+        var metrics = [(String, JSONValue)]()
+        for k in ks {
+            for (name, direction) in [("image_retrieval_recall", RetrievalDirection.textToImage), ("text_retrieval_recall", .imageToText)] {
+                let correct = outcome.correct(direction, k: k)
+                metrics.append(("\(name)@\(k)", correct.isEmpty ? .null : .double(Double(correct.filter { $0 }.count) / Double(correct.count))))
+            }
+        }
+        return .object([
+            "dataset": .string(dataset), "model": .string(key.backbone), "pretrained": .string(key.pretrained),
+            "task": .string("zeroshot_retrieval"), "metrics": .object(.init(uniqueKeysWithValues: metrics)), "language": .string("en"),
+            "freqbench": .object(["model_key": .string(modelKey), "provenance": provenance.json]),
+        ])
+    }
 }
