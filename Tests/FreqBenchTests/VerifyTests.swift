@@ -92,6 +92,15 @@ struct VerifyTests {
         }
     }
 
+    @Test("accuracy comparison: within the tolerance passes, NaN agrees only with NaN")
+    func accuracyWithin() {
+        #expect(ResultsSuite.within(50.4, 50.0, 0.5))
+        #expect(!ResultsSuite.within(50.6, 50.0, 0.5))
+        #expect(ResultsSuite.within(.nan, .nan, 0.5))
+        #expect(!ResultsSuite.within(.nan, 50.0, 0.5))
+        #expect(!ResultsSuite.within(50.0, .nan, 0.5))
+    }
+
     /// Copies released files into a results folder: counts in search_counts/, one zero-shot file flat.
     func makeResults(alter: Bool) throws -> URL {
         let upstream = try SharedData.upstream()

@@ -126,7 +126,7 @@ public enum ResultsSuite {
         for (model, values) in mine {
             guard let reference = theirs[model] else { unknownModels.append(model); continue }
             compared += 1
-            if let got = mineFull[model], let expected = theirsFull[model], !(abs(got - expected) <= tolerance) {
+            if let got = mineFull[model], let expected = theirsFull[model], !within(got, expected, tolerance) {
                 deviations.append(Check(suite: "results.accuracy", name: "\(path): \(model): full", status: .failed,
                                         expected: "\(expected)", got: "\(got)", deviation: got - expected,
                                         detail: "differs by \(signed(got - expected)) (tolerance \(tolerance))"))
@@ -137,7 +137,7 @@ public enum ResultsSuite {
                                             expected: "\(expected)", got: "missing", detail: "concept missing from your file"))
                     continue
                 }
-                if !(abs(got - expected) <= tolerance) {
+                if !within(got, expected, tolerance) {
                     deviations.append(Check(suite: "results.accuracy", name: "\(path): \(model): \"\(concept)\"", status: .failed,
                                             expected: "\(expected)", got: "\(got)", deviation: got - expected,
                                             detail: "differs by \(signed(got - expected)) (tolerance \(tolerance))"))
@@ -169,6 +169,12 @@ public enum ResultsSuite {
                                 detail: "\(deviations.count) deviations in all; \(deviations.count - listedDeviationsPerFile) more not listed"))
         }
         return checks
+    }
+
+    /// |got − expected| ≤ tolerance; two NaNs (a class without test samples in both) agree.
+    static func within(_ got: Double, _ expected: Double, _ tolerance: Double) -> Bool {
+        if got.isNaN || expected.isNaN { return got.isNaN && expected.isNaN }
+        return abs(got - expected) <= tolerance
     }
 
     static func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + String(format: "%.6g", value) }
