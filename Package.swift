@@ -11,7 +11,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
-        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
     ],
     targets: [
         // System libraries (Debian packages installed by ci/setup).
@@ -39,7 +38,6 @@ let package = Package(
             dependencies: [
                 "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CTorchBridge",
                 .product(name: "Collections", package: "swift-collections"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .executableTarget(
