@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "FreqBench",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "FreqBench", targets: ["FreqBench"]),
         .executable(name: "freqbench", targets: ["freqbench"]),
