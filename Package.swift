@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .library(name: "FreqBench", targets: ["FreqBench"]),
         .executable(name: "freqbench", targets: ["freqbench"]),
+        // libtorch code, loaded by CTorchBridge with dlopen on first use (never linked into
+        // the executable, so commands that do not use torch start without loading libtorch).
+        .library(name: "FreqBenchTorch", type: .dynamic, targets: ["FreqBenchTorch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,9 +22,12 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
-        // A small extern "C" API over libtorch; Swift never sees C++.
+        // A small C API over libtorch; Swift never sees C++. It forwards to FreqBenchTorch,
+        // loaded on first use (see Sources/CTorchBridge/CTorchBridge.c).
+        .target(name: "CTorchBridge", linkerSettings: [.linkedLibrary("dl")]),
+        // The libtorch implementation, built as libFreqBenchTorch.so.
         .target(
-            name: "CTorchBridge",
+            name: "FreqBenchTorch",
             cxxSettings: [
                 .define("_GLIBCXX_USE_CXX11_ABI", to: "1"),
                 // torch-api is a committed symlink to /usr/include/torch/csrc/api/include.

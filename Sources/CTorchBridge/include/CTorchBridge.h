@@ -1,6 +1,10 @@
 /* CTorchBridge: the only place FreqBench touches libtorch.
  * Plain C API; every function that can fail returns 0 on success and -1 on error,
- * with a message copied into `err` (always NUL-terminated when errlen > 0). */
+ * with a message copied into `err` (always NUL-terminated when errlen > 0).
+ *
+ * libtorch is loaded on first use, not at process start: these functions forward to
+ * libFreqBenchTorch.so (target FreqBenchTorch), found next to the executable or through
+ * FREQBENCH_TORCH_LIBRARY. Commands that never touch torch never pay for loading it. */
 #ifndef CTORCHBRIDGE_H
 #define CTORCHBRIDGE_H
 #include <stddef.h>
@@ -9,7 +13,10 @@
 extern "C" {
 #endif
 
-/** The libtorch version string, e.g. "1.13.0". */
+/** 1 when libtorch could be loaded; otherwise 0 and the reason in err. */
+int ctb_available(char *err, size_t errlen);
+
+/** The libtorch version string, e.g. "1.13.0" ("unavailable" when it cannot be loaded). */
 const char *ctb_version(void);
 int ctb_get_num_threads(void);
 void ctb_set_num_threads(int n);

@@ -1,6 +1,6 @@
-// libtorch behind a C API. Keep every libtorch include in this file (or a few like it):
+// libtorch behind a C API, built as libFreqBenchTorch.so and loaded by CTorchBridge on first use. Keep every libtorch include in this file (or a few like it):
 // each translation unit that includes torch/script.h costs ~7.5 s and 0.5 GB to compile.
-#include "CTorchBridge.h"
+#include "FreqBenchTorch.h"
 
 #include <torch/script.h>
 #include <torch/version.h>
@@ -51,17 +51,17 @@ at::Tensor load_pt_tensor(const char *path) {
 
 }  // namespace
 
-struct ctb_module {
+struct fbt_module {
     torch::jit::Module module;
 };
 
 extern "C" {
 
-const char *ctb_version(void) { return TORCH_VERSION; }
-int ctb_get_num_threads(void) { return at::get_num_threads(); }
-void ctb_set_num_threads(int n) { at::set_num_threads(n); }
+const char *fbt_version(void) { return TORCH_VERSION; }
+int fbt_get_num_threads(void) { return at::get_num_threads(); }
+void fbt_set_num_threads(int n) { at::set_num_threads(n); }
 
-int ctb_matmul_f32(const float *a, const float *b, int64_t rows_a, int64_t inner, int64_t cols_b,
+int fbt_matmul_f32(const float *a, const float *b, int64_t rows_a, int64_t inner, int64_t cols_b,
                    float *out, char *err, size_t errlen) {
     return guarded(err, errlen, [&] {
         torch::NoGradGuard no_grad;
@@ -72,7 +72,7 @@ int ctb_matmul_f32(const float *a, const float *b, int64_t rows_a, int64_t inner
     });
 }
 
-int ctb_pt_tensor_shape(const char *path, int64_t *shape, int64_t *ndim, char *err, size_t errlen) {
+int fbt_pt_tensor_shape(const char *path, int64_t *shape, int64_t *ndim, char *err, size_t errlen) {
     return guarded(err, errlen, [&] {
         at::Tensor t = load_pt_tensor(path);
         if (t.dim() > 8) throw std::runtime_error("tensor has more than 8 dimensions");
@@ -81,7 +81,7 @@ int ctb_pt_tensor_shape(const char *path, int64_t *shape, int64_t *ndim, char *e
     });
 }
 
-int ctb_pt_tensor_read_f32(const char *path, float *out, int64_t capacity, int64_t *numel,
+int fbt_pt_tensor_read_f32(const char *path, float *out, int64_t capacity, int64_t *numel,
                            char *err, size_t errlen) {
     return guarded(err, errlen, [&] {
         at::Tensor t = load_pt_tensor(path).to(at::kFloat).contiguous();
@@ -91,7 +91,7 @@ int ctb_pt_tensor_read_f32(const char *path, float *out, int64_t capacity, int64
     });
 }
 
-int ctb_pt_tensor_write_f32(const char *path, const float *data, const int64_t *shape, int64_t ndim,
+int fbt_pt_tensor_write_f32(const char *path, const float *data, const int64_t *shape, int64_t ndim,
                             char *err, size_t errlen) {
     return guarded(err, errlen, [&] {
         std::vector<int64_t> dims(shape, shape + ndim);
@@ -104,25 +104,25 @@ int ctb_pt_tensor_write_f32(const char *path, const float *data, const int64_t *
     });
 }
 
-ctb_module *ctb_module_load(const char *path, char *err, size_t errlen) {
-    std::unique_ptr<ctb_module> loaded;
+fbt_module *fbt_module_load(const char *path, char *err, size_t errlen) {
+    std::unique_ptr<fbt_module> loaded;
     int status = guarded(err, errlen, [&] {
         std::ifstream probe(path, std::ios::binary);
         if (!probe) throw std::runtime_error(std::string("cannot open ") + path);
-        loaded.reset(new ctb_module{torch::jit::load(path, torch::kCPU)});
+        loaded.reset(new fbt_module{torch::jit::load(path, torch::kCPU)});
         loaded->module.eval();
     });
     return status == 0 ? loaded.release() : nullptr;
 }
 
-void ctb_module_free(ctb_module *module) { delete module; }
+void fbt_module_free(fbt_module *module) { delete module; }
 
-int ctb_module_has_method(ctb_module *module, const char *name) {
+int fbt_module_has_method(fbt_module *module, const char *name) {
     if (module == nullptr) return 0;
     return module->module.find_method(name).has_value() ? 1 : 0;
 }
 
-int ctb_module_run(ctb_module *module, const char *method, const void *input, int input_is_int64,
+int fbt_module_run(fbt_module *module, const char *method, const void *input, int input_is_int64,
                    const int64_t *shape, int64_t ndim, float **out, int64_t *out_shape,
                    int64_t *out_ndim, char *err, size_t errlen) {
     *out = nullptr;
@@ -151,6 +151,6 @@ int ctb_module_run(ctb_module *module, const char *method, const void *input, in
     });
 }
 
-void ctb_buffer_free(float *buffer) { std::free(buffer); }
+void fbt_buffer_free(float *buffer) { std::free(buffer); }
 
 }  // extern "C"
