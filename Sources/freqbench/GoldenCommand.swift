@@ -118,7 +118,7 @@ struct GoldenCommand: ParsableCommand {
         func run() throws {
             let diff = try GoldenUpdate.run(pipeline: locations.pipeline, store: locations.store)
             print(diff.text)
-            if diff.hasChanges { print("updated \(locations.store.directory.path); review with git diff and commit") }
+            if diff.hasWritableChanges { print("updated \(locations.store.directory.path); review with git diff and commit") }
         }
     }
 }

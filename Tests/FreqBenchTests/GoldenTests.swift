@@ -380,9 +380,59 @@ struct GoldenTests {
         let checks = try FixtureVerification.checks(runs: FixturePipeline().run(), store: GoldenStore(), environment: ["CI": "1"])
         let analysis = checks.filter { $0.suite == "fixtures.analysis" }
         #expect(analysis.map(\.name).sorted() == ["figure-RN50", "figure-ViT-B-16", "fit-RN50", "fit-ViT-B-16"])
+        // The compare-only stages check every golden of their reference generators.
+        let imageGoldens = try FileManager.default.contentsOfDirectory(atPath: DataPaths.repositoryRoot.appendingPathComponent("Golden/image").path)
+            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+        #expect(imageGoldens.count == 51)
+        #expect(checks.filter { $0.suite == "fixtures.image" }.map(\.name).sorted() == imageGoldens)
+        #expect(checks.filter { $0.suite == "fixtures.eval" }.map(\.name).sorted() == ["retrieval_fixture", "zeroshot_fixture"])
         for check in checks {
             #expect(check.status == .passed, "\(check.suite)/\(check.name): \(check.got) \(check.detail)")
         }
     }
-}
 
+    @Test("a compare-only stage fails on an altered golden, and golden update never writes its goldens")
+    func compareOnlyGoldens() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manager = FileManager.default
+        let copies = directory.appendingPathComponent("Golden", isDirectory: true)
+        try manager.createDirectory(at: copies, withIntermediateDirectories: true)
+        var stages: [FixtureStage] = []
+        for stage in [FixtureStage.image, .eval] {
+            let folder = try #require(stage.compareOnlyGoldens)
+            let copy = copies.appendingPathComponent(folder.lastPathComponent, isDirectory: true)
+            try manager.copyItem(at: folder, to: copy)
+            var moved = stage
+            moved.compareOnlyGoldens = copy
+            stages.append(moved)
+        }
+        // One count in an image golden, one recall in the zero-shot golden.
+        let counts = copies.appendingPathComponent("image/fixture_float16_rampp0.5_search_counts.json")
+        var countsJSON = try #require(try JSONParser.parse(contentsOf: counts).objectValue)
+        let concept = try #require(countsJSON.keys.first)
+        countsJSON[concept] = .int((countsJSON[concept]?.intValue ?? 0) + 1)
+        try JSONWriter(indent: 4).string(.object(countsJSON)).write(to: counts, atomically: true, encoding: .utf8)
+        let zeroShot = copies.appendingPathComponent("eval/zeroshot_fixture.json")
+        var zeroShotJSON = try #require(try JSONParser.parse(contentsOf: zeroShot).objectValue)
+        zeroShotJSON["mean_per_class_recall"] = .double((zeroShotJSON["mean_per_class_recall"]?.doubleValue ?? 0) + 1e-9)
+        try JSONWriter(indent: 1).string(.object(zeroShotJSON)).write(to: zeroShot, atomically: true, encoding: .utf8)
+        let alteredBytes = try Data(contentsOf: counts)
+
+        let pipeline = FixturePipeline(stages: stages)
+        let store = GoldenStore(directory: copies.appendingPathComponent("fixtures", isDirectory: true))
+        let checks = try FixtureVerification.checks(runs: pipeline.run(), store: store, environment: [:])
+        let failed = checks.filter { $0.status != .passed }
+        #expect(failed.map { "\($0.suite)/\($0.name)" }.sorted() == ["fixtures.eval/zeroshot_fixture", "fixtures.image/fixture_float16_rampp0.5_search_counts"])
+        #expect(failed.allSatisfy { $0.status == .failed })
+        #expect(failed.contains { $0.detail.contains("mean_per_class_recall") })
+        #expect(failed.allSatisfy { $0.got == "1 difference(s)" })
+        #expect(checks.count == 53)
+
+        let diff = try GoldenUpdate.run(pipeline: pipeline, store: store, environment: [:])
+        #expect(diff.entries.filter(\.isChange).count == 2)
+        #expect(diff.text.contains("compare-only"))
+        #expect(try Data(contentsOf: counts) == alteredBytes)
+        #expect(!manager.fileExists(atPath: store.directory.path))
+    }
+}

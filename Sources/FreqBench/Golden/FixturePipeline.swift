@@ -10,6 +10,8 @@ public struct FixturePipeline: Sendable {
         public var outputs: [FixtureStage.Output]
         /// The error text when the stage failed (then `outputs` is empty).
         public var failure: String?
+        /// The stage's `FixtureStage.compareOnlyGoldens` folder, nil for store goldens.
+        public var compareOnlyGoldens: URL? = nil
     }
 
     /// `Fixtures/` under the repository root.
@@ -45,9 +47,9 @@ public struct FixturePipeline: Sendable {
                 let context = FixtureStage.Context(fixtures: fixtures, scratch: scratch)
                 let outputs = try (source == .reference ? stage.reference ?? stage.run : stage.run)(context)
                 try FixturePipeline.validate(outputs, stage: stage.name)
-                return Run(stage: stage.name, outputs: outputs, failure: nil)
+                return Run(stage: stage.name, outputs: outputs, failure: nil, compareOnlyGoldens: stage.compareOnlyGoldens)
             } catch {
-                return Run(stage: stage.name, outputs: [], failure: "\(error)")
+                return Run(stage: stage.name, outputs: [], failure: "\(error)", compareOnlyGoldens: stage.compareOnlyGoldens)
             }
         }
     }

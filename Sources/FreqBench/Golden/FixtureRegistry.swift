@@ -3,5 +3,7 @@
 public enum FixtureRegistry {
     public static let stages: [FixtureStage] = [
         .analysis,
+        .image,
+        .eval,
     ]
 }

@@ -47,11 +47,21 @@ public struct FixtureStage: Sendable {
     /// `golden update` writes the goldens from; nil: the goldens are the engine's reviewed
     /// outputs. Same output names and tolerances as `run`.
     public var reference: (@Sendable (Context) throws -> [Output])?
+    /// nil: the goldens are the store's (`Golden/fixtures/<name>/`, written by `golden update`).
+    /// Set: a folder of plain JSON files `<output>.json`, each the output's value itself, made
+    /// by an independent generator outside `golden update` (e.g. `Fixtures/image/reference.py`
+    /// writing `Golden/image/`). Such a stage is compare-only: verify and `golden diff` compare
+    /// its outputs with those files (with the output's tolerance; members of a golden object
+    /// the output does not produce, such as generator notes, are ignored); `golden update`
+    /// never writes them.
+    public var compareOnlyGoldens: URL?
 
-    public init(name: String, summary: String, reference: (@Sendable (Context) throws -> [Output])? = nil,
+    public init(name: String, summary: String, compareOnlyGoldens: URL? = nil,
+                reference: (@Sendable (Context) throws -> [Output])? = nil,
                 run: @escaping @Sendable (Context) throws -> [Output]) {
         self.name = name
         self.summary = summary
+        self.compareOnlyGoldens = compareOnlyGoldens
         self.reference = reference
         self.run = run
     }

@@ -20,6 +20,16 @@ public enum FixtureVerification {
                 continue
             }
             for output in run.outputs {
+                if let folder = run.compareOnlyGoldens {
+                    let path = CompareOnlyGolden.displayPath(folder: folder, output: output.name)
+                    guard let golden = try CompareOnlyGolden.golden(folder: folder, output: output) else {
+                        checks.append(Check(suite: suite, name: output.name, status: .failed, expected: path, got: "no golden",
+                                            detail: "no golden \(path): this stage is compare-only; regenerate its goldens with the stage's reference generator"))
+                        continue
+                    }
+                    checks.append(check(suite: suite, output: output, golden: golden, path: path))
+                    continue
+                }
                 let path = "Golden/fixtures/\(run.stage)/\(output.name).json"
                 guard let golden = try store.golden(stage: run.stage, output: output.name) else {
                     checks.append(Check(
@@ -28,16 +38,9 @@ public enum FixtureVerification {
                             : "no golden yet: run `freqbench golden update`, review the diff and commit \(path)"))
                     continue
                 }
-                let comparison = GoldenComparison(expected: golden.value, got: output.value, tolerance: golden.tolerance)
-                let tolerance = "relative \(JSONNumber.format(golden.tolerance.relative)), absolute \(JSONNumber.format(golden.tolerance.absolute)), integers exact"
-                checks.append(Check(
-                    suite: suite, name: output.name, status: comparison.matches ? .passed : .failed,
-                    expected: "\(path) (\(tolerance))",
-                    got: comparison.matches ? "matches" : "\(comparison.differences.count) difference(s)",
-                    deviation: comparison.maximumRelativeDeviation,
-                    detail: comparison.differences.prefix(5).map(\.description).joined(separator: "; ")
-                        + (comparison.differences.count > 5 ? "; …" : "")))
+                checks.append(check(suite: suite, output: output, golden: golden, path: path))
             }
+            if run.compareOnlyGoldens != nil { continue }
             let produced = Set(run.outputs.map(\.name))
             for name in try store.outputNames(stage: run.stage) where !produced.contains(name) {
                 checks.append(Check(suite: suite, name: name, status: .failed, expected: "an output \"\(name)\"", got: "none",
@@ -45,5 +48,17 @@ public enum FixtureVerification {
             }
         }
         return checks
+    }
+
+    private static func check(suite: String, output: FixtureStage.Output, golden: GoldenStore.Golden, path: String) -> Check {
+        let comparison = GoldenComparison(expected: golden.value, got: output.value, tolerance: golden.tolerance)
+        let tolerance = "relative \(JSONNumber.format(golden.tolerance.relative)), absolute \(JSONNumber.format(golden.tolerance.absolute)), integers exact"
+        return Check(
+            suite: suite, name: output.name, status: comparison.matches ? .passed : .failed,
+            expected: "\(path) (\(tolerance))",
+            got: comparison.matches ? "matches" : "\(comparison.differences.count) difference(s)",
+            deviation: comparison.maximumRelativeDeviation,
+            detail: comparison.differences.prefix(5).map(\.description).joined(separator: "; ")
+                + (comparison.differences.count > 5 ? "; …" : ""))
     }
 }

@@ -27,6 +27,8 @@ public struct GoldenDiff: Sendable {
         var newContents: String?
         /// The current golden file's bytes, kept when unchanged so updates do not churn.
         var oldContents: String?
+        /// For a compare-only stage's output: the golden's path (`golden update` never writes it).
+        public var compareOnlyPath: String? = nil
 
         public var isChange: Bool {
             if case .unchanged = change { return false }
@@ -43,6 +45,20 @@ public struct GoldenDiff: Sendable {
         for run in runs {
             if let failure = run.failure {
                 entries.append(Entry(stage: run.stage, output: "", change: .stageFailed(failure)))
+                continue
+            }
+            if let folder = run.compareOnlyGoldens {
+                for output in run.outputs {
+                    let path = CompareOnlyGolden.displayPath(folder: folder, output: output.name)
+                    let change: Change
+                    if let golden = try CompareOnlyGolden.golden(folder: folder, output: output) {
+                        let comparison = GoldenComparison(expected: golden.value, got: output.value, tolerance: golden.tolerance)
+                        change = comparison.matches ? .unchanged : .changed(comparison, toleranceChange: nil)
+                    } else {
+                        change = .added
+                    }
+                    entries.append(Entry(stage: run.stage, output: output.name, change: change, compareOnlyPath: path))
+                }
                 continue
             }
             let produced = Set(run.outputs.map(\.name))
@@ -77,6 +93,9 @@ public struct GoldenDiff: Sendable {
 
     public var hasChanges: Bool { entries.contains(where: \.isChange) }
 
+    /// Whether `golden update` has anything to write (compare-only goldens are never written).
+    public var hasWritableChanges: Bool { entries.contains { $0.isChange && $0.compareOnlyPath == nil } }
+
     public var failedStages: [(stage: String, error: String)] {
         entries.compactMap { entry in
             if case .stageFailed(let error) = entry.change { return (entry.stage, error) }
@@ -96,12 +115,12 @@ public struct GoldenDiff: Sendable {
     public var text: String {
         var lines: [String] = []
         for entry in entries {
-            let name = "\(entry.stage)/\(entry.output).json"
+            let name = entry.compareOnlyPath ?? "\(entry.stage)/\(entry.output).json"
             switch entry.change {
             case .unchanged:
                 continue
             case .added:
-                lines.append("+ \(name): new golden")
+                lines.append(entry.compareOnlyPath == nil ? "+ \(name): new golden" : "! \(name): no golden")
             case .removed:
                 lines.append("- \(name): no longer produced; the golden would be removed")
             case .stageFailed(let error):
@@ -113,6 +132,9 @@ public struct GoldenDiff: Sendable {
                 }
                 for difference in comparison.differences.prefix(20) { lines.append("    \(difference)") }
                 if comparison.differences.count > 20 { lines.append("    … \(comparison.differences.count - 20) more") }
+            }
+            if entry.compareOnlyPath != nil, entry.isChange {
+                lines.append("    compare-only golden: regenerate it with the stage's reference generator and review; `golden update` does not write it")
             }
         }
         let unchanged = entries.filter { !$0.isChange }.count

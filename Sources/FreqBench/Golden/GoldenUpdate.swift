@@ -5,6 +5,7 @@ import Foundation
 ///
 /// Refuses on CI (`CI` set: CI never rewrites goldens), when any stage fails, and when
 /// called from the test runner on the repository's own `Golden/` (tests use temporary stores).
+/// Compare-only stages (`FixtureStage.compareOnlyGoldens`) are compared and shown, never written.
 public enum GoldenUpdate {
     public static func run(pipeline: FixturePipeline = FixturePipeline(), store: GoldenStore = GoldenStore(),
                            environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -20,7 +21,7 @@ public enum GoldenUpdate {
         if let failed = diff.failedStages.first {
             throw FreqBenchError("stage \(failed.stage) failed, nothing was written: \(failed.error)", file: store.directory.path)
         }
-        guard diff.hasChanges else { return diff }
+        guard diff.hasWritableChanges else { return diff }
         try store.replaceAll(with: diff.updatedFiles, progress: progress)
         return diff
     }
