@@ -61,7 +61,10 @@ public struct ZeroShotScorer: Sendable {
         try images.requireFinite(features, firstRow: range.lowerBound)
         VectorNormalization.normalizeRows(&features, dimension: dimension)
         precision.round(&features)
-        var logits = [Float](repeating: 0, count: range.count * classCount)
+        // sgemm with beta = 0 writes every element, so the buffer need not be zero-filled first.
+        var logits = [Float](unsafeUninitializedCapacity: range.count * classCount) { _, count in
+            count = range.count * classCount
+        }
         features.withUnsafeBufferPointer { a in
             weights.withUnsafeBufferPointer { b in
                 logits.withUnsafeMutableBufferPointer { c in
