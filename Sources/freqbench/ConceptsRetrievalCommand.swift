@@ -13,17 +13,8 @@ struct ConceptsRetrievalCommand: ParsableCommand {
         Writes concepts_to_text_samples and concepts_to_image_samples (upstream's map names); see docs/FORMATS.md.
         """)
 
-    @Argument(help: "Caption files, read in order (consecutive groups of --captions-per-image captions per image).")
-    var captions: [String]
-
-    @Option(help: "Corpus format: \(CorpusFormat.allCases.map(\.rawValue).joined(separator: "|")).")
-    var format: CorpusFormat
-
-    @Option(help: "tsv/csv: caption column (index or header name); jsonl: field; wds: .json key.")
-    var captionColumn: String?
-
-    @Flag(inversion: .prefixedNo, help: "tsv/csv: whether each file starts with a header row.")
-    var header: Bool?
+    /// Caption files, read in order: consecutive groups of --captions-per-image captions per image.
+    @OptionGroup var input: CorpusArguments
 
     @Option(help: "Captions per image.")
     var captionsPerImage = 5
@@ -38,10 +29,10 @@ struct ConceptsRetrievalCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        let options = CorpusOptions(format: format, captionColumn: captionColumn, hasHeader: header)
-        let reader = try CorpusReader(paths: captions.map { URL(fileURLWithPath: $0) }, options: options)
+        let reader = try input.makeReader()
         var texts: [String] = []
         while let record = try reader.next() { texts.append(record.caption) }
+        input.reportSkips(command: "concepts retrieval", of: reader)
         let annotator = try AnnotatorRegistry.make(annotator)
         let extraction = try RetrievalConceptExtraction(captions: texts, annotator: annotator,
                                                         captionsPerImage: captionsPerImage, minimumImages: minImages)

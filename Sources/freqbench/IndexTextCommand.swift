@@ -14,11 +14,7 @@ struct IndexTextCommand: ParsableCommand {
             for its digest and to check the ids).
             """)
 
-    @Argument(help: "Corpus files or directories, in order.") var corpus: [String]
-    @Option(help: "Corpus format: \(CorpusFormat.allCases.map(\.rawValue).joined(separator: "|")).") var format: String
-    @Option(help: "Caption column (index or header name) or JSON field.") var captionColumn: String?
-    @Option(help: "TSV/CSV quoting: csv (pandas) or none.") var quoting: String = "csv"
-    @Flag(help: "Skip and count bad records instead of stopping.") var skipBadRecords = false
+    @OptionGroup var input: CorpusArguments
     @Option(help: "Annotator: \(AnnotatorRegistry.names.joined(separator: "|")).") var annotator: String = AnnotatorRegistry.defaultName
     @Option(help: "Index precomputed term sets (annotate output, NOUNS.jsonl) instead of annotating.") var annotations: String?
     @Option(help: "Output index directory.") var out: String
@@ -27,16 +23,9 @@ struct IndexTextCommand: ParsableCommand {
     @Option(help: "Captions per annotation batch.") var batchSize = 4000
 
     func run() throws {
-        guard let corpusFormat = CorpusFormat(rawValue: format) else {
-            throw ValidationError("unknown format '\(format)': expected \(CorpusFormat.allCases.map(\.rawValue).joined(separator: "|"))")
-        }
-        guard let captionQuoting = CaptionQuoting(rawValue: quoting) else {
-            throw ValidationError("unknown quoting '\(quoting)': expected csv or none")
-        }
-        let options = CorpusOptions(format: corpusFormat, captionColumn: captionColumn, quoting: captionQuoting,
-                                    skipBadRecords: skipBadRecords)
+        let options = input.options
         let shardSpec = try shard.map(ShardSpec.init(parsing:)) ?? .whole
-        let paths = corpus.map { URL(fileURLWithPath: $0) }
+        let paths = input.paths
         let output = URL(fileURLWithPath: out)
         let progress = ProgressBar("index text")
         let header: TextIndexHeader

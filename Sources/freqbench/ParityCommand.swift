@@ -16,17 +16,7 @@ struct ParityCommand: ParsableCommand {
             Example: freqbench parity ../shared/corpora/cc3m_val.tsv --format cc3m --limit 5000
             """)
 
-    @Argument(help: "Corpus files or directories, read in order.")
-    var corpus: [String]
-
-    @Option(help: "Corpus format: \(CorpusFormat.allCases.map(\.rawValue).joined(separator: "|")).")
-    var format: CorpusFormat
-
-    @Option(help: "tsv/csv: caption column (index or header name); jsonl: field; wds: .json key.")
-    var captionColumn: String?
-
-    @Option(help: "How \" is read in tsv/csv files: csv (as pandas) or none (literal).")
-    var quoting: CaptionQuoting = .csv
+    @OptionGroup var input: CorpusArguments
 
     @Option(name: .customLong("concepts"), help: "Concept list file (JSON object keys or one per line); repeatable. Default: the 20 reference lists of ../shared/reference/cc3m_val.")
     var conceptFiles: [String] = []
@@ -41,10 +31,10 @@ struct ParityCommand: ParsableCommand {
     var workers: Int?
 
     func run() throws {
-        let reader = try CorpusReader(paths: corpus.map { URL(fileURLWithPath: $0) },
-                                      options: CorpusOptions(format: format, captionColumn: captionColumn, quoting: quoting))
+        let reader = try input.makeReader()
         var captions: [String] = []
         while limit.map({ captions.count < $0 }) ?? true, let record = try reader.next() { captions.append(record.caption) }
+        input.reportSkips(command: "parity", of: reader)
         let lists = try conceptLists()
         let spacy = try AnnotatorRegistry.make("spacy", options: AnnotatorOptions(workers: workers))
         let builtin = try BuiltinAnnotator(threads: workers)
