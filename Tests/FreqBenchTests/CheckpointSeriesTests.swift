@@ -30,7 +30,7 @@ struct CheckpointSeriesTests {
         #expect(table[1] == expectedRow)
 
         // Mark the finished row: continuing must keep it, not recompute it.
-        try (table[0] + "\n" + "epoch_1,1.0,2.0,3.0\n").write(to: csv, atomically: true, encoding: .utf8)
+        try (table[0] + "\n" + "epoch_1,1.0,2.0,3.0\n").write(to: csv, atomically: false, encoding: .utf8)
         #expect(try series.run(csv: csv) == ["epoch_2", "epoch_10"])
         table = try lines(csv)
         #expect(table.count == 4)
@@ -46,7 +46,7 @@ struct CheckpointSeriesTests {
         let folder = run.appendingPathComponent("step_5")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let csv = run.appendingPathComponent("evaluation_metrics_all.csv")
-        try "checkpoint,other-zeroshot-top1\n".write(to: csv, atomically: true, encoding: .utf8)
+        try "checkpoint,other-zeroshot-top1\n".write(to: csv, atomically: false, encoding: .utf8)
         let series = CheckpointSeries(directory: run, featureDatasets: ["fixture"])
         do {
             try series.run(csv: csv)

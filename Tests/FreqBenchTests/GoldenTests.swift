@@ -56,14 +56,14 @@ struct GoldenTests {
         for (path, content) in files {
             let url = directory.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try content.write(to: url, atomically: true, encoding: .utf8)
+            try content.write(to: url, atomically: false, encoding: .utf8)
         }
         let commit = String(repeating: "1", count: 40)
         var manifest = "# upstream: https://example.invalid/up commit \(commit)\npath\tbytes\tsha256\n"
         for (path, content) in files.sorted(by: { $0.key < $1.key }) {
             manifest += "\(path)\t\(content.utf8.count)\t\(SHA256.hex(of: Data(content.utf8)))\n"
         }
-        try manifest.write(to: directory.appendingPathComponent("MANIFEST.tsv"), atomically: true, encoding: .utf8)
+        try manifest.write(to: directory.appendingPathComponent("MANIFEST.tsv"), atomically: false, encoding: .utf8)
         let lock = try UpstreamLockBuilder().build(upstream: directory)
         #expect(lock.repository == "https://example.invalid/up")
         #expect(lock.commit == commit)
@@ -76,7 +76,7 @@ struct GoldenTests {
         try lock.write(to: lockURL)
         #expect(try UpstreamLock.read(from: lockURL) == lock)
         // A file that differs from the manifest is rejected, naming it.
-        try "{\"dog\": 4}\n".write(to: directory.appendingPathComponent("search_counts/a_cc3m_lemmatized_search_counts.json"), atomically: true, encoding: .utf8)
+        try "{\"dog\": 4}\n".write(to: directory.appendingPathComponent("search_counts/a_cc3m_lemmatized_search_counts.json"), atomically: false, encoding: .utf8)
         #expect {
             try UpstreamLockBuilder().build(upstream: directory)
         } throws: { error in
@@ -93,11 +93,11 @@ struct GoldenTests {
         for (path, text) in contents {
             let url = directory.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            try text.write(to: url, atomically: false, encoding: .utf8)
         }
         let lock = try UpstreamLockBuilder().build(upstream: directory, repository: "https://example.invalid/up", commit: String(repeating: "2", count: 40))
         #expect(UpstreamLockVerification.checks(lock: lock, upstream: directory).map(\.status) == [.passed, .passed, .passed])
-        try "{\"dog\": 4}\n".write(to: directory.appendingPathComponent("search_counts/b.json"), atomically: true, encoding: .utf8)
+        try "{\"dog\": 4}\n".write(to: directory.appendingPathComponent("search_counts/b.json"), atomically: false, encoding: .utf8)
         try FileManager.default.removeItem(at: directory.appendingPathComponent("figures/f.json"))
         let checks = UpstreamLockVerification.checks(lock: lock, upstream: directory)
         #expect(checks.map(\.name) == ["figures", "misalignment_metrics", "search_counts"])
@@ -181,7 +181,7 @@ struct GoldenTests {
         let (repository, lock) = try makeUpstreamRepository(in: directory)
         let destination = directory.appendingPathComponent("precious", isDirectory: true)
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
-        try "keep me".write(to: destination.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try "keep me".write(to: destination.appendingPathComponent("notes.txt"), atomically: false, encoding: .utf8)
         #expect(throws: FreqBenchError.self) { try UpstreamFetcher(lock: lock).fetch(from: repository.path, to: destination) }
         #expect(try String(contentsOf: destination.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep me")
     }
@@ -283,9 +283,9 @@ struct GoldenTests {
         let meanURL = store.url(stage: "summing", output: "mean")
         // Hand-edit the golden within tolerance: an update must not rewrite it.
         let edited = try String(contentsOf: meanURL, encoding: .utf8).replacingOccurrences(of: "2.5", with: "2.5000000000000004")
-        try edited.write(to: meanURL, atomically: true, encoding: .utf8)
+        try edited.write(to: meanURL, atomically: false, encoding: .utf8)
         let orphan = store.url(stage: "summing", output: "orphan")
-        try String(contentsOf: meanURL, encoding: .utf8).write(to: orphan, atomically: true, encoding: .utf8)
+        try String(contentsOf: meanURL, encoding: .utf8).write(to: orphan, atomically: false, encoding: .utf8)
         let checks = try FixtureVerification.checks(runs: try makeFixtures([1, 2, 3, 4], in: directory).run(), store: store, environment: [:])
         #expect(checks.first { $0.name == "orphan" }?.status == .failed)
         let diff = try GoldenUpdate.run(pipeline: try makeFixtures([1, 2, 3, 4], in: directory), store: store, environment: [:])
@@ -412,11 +412,11 @@ struct GoldenTests {
         var countsJSON = try #require(try JSONParser.parse(contentsOf: counts).objectValue)
         let concept = try #require(countsJSON.keys.first)
         countsJSON[concept] = .int((countsJSON[concept]?.intValue ?? 0) + 1)
-        try JSONWriter(indent: 4).string(.object(countsJSON)).write(to: counts, atomically: true, encoding: .utf8)
+        try JSONWriter(indent: 4).string(.object(countsJSON)).write(to: counts, atomically: false, encoding: .utf8)
         let zeroShot = copies.appendingPathComponent("eval/zeroshot_fixture.json")
         var zeroShotJSON = try #require(try JSONParser.parse(contentsOf: zeroShot).objectValue)
         zeroShotJSON["mean_per_class_recall"] = .double((zeroShotJSON["mean_per_class_recall"]?.doubleValue ?? 0) + 1e-9)
-        try JSONWriter(indent: 1).string(.object(zeroShotJSON)).write(to: zeroShot, atomically: true, encoding: .utf8)
+        try JSONWriter(indent: 1).string(.object(zeroShotJSON)).write(to: zeroShot, atomically: false, encoding: .utf8)
         let alteredBytes = try Data(contentsOf: counts)
 
         let pipeline = FixturePipeline(stages: stages)

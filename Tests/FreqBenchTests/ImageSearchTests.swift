@@ -142,10 +142,10 @@ struct IntegratedSearchTests {
         let directory = try TemporaryDirectory.make()
         // Captions 0-3; "dog" in captions 1, 2, 3.
         let corpus = directory.appendingPathComponent("captions.tsv")
-        try "a cat\thttp://x/0\na dog\thttp://x/1\na dog\thttp://x/2\na dog\thttp://x/3\n".write(to: corpus, atomically: true, encoding: .utf8)
+        try "a cat\thttp://x/0\na dog\thttp://x/1\na dog\thttp://x/2\na dog\thttp://x/3\n".write(to: corpus, atomically: false, encoding: .utf8)
         let nouns = directory.appendingPathComponent("nouns.jsonl")
         try "{\"id\": 0, \"nouns\": [\"cat\"]}\n{\"id\": 1, \"nouns\": [\"dog\"]}\n{\"id\": 2, \"nouns\": [\"dog\"]}\n{\"id\": 3, \"nouns\": [\"dog\"]}\n"
-            .write(to: nouns, atomically: true, encoding: .utf8)
+            .write(to: nouns, atomically: false, encoding: .utf8)
         let textOut = directory.appendingPathComponent("text")
         try TextIndexer.build(corpus: [corpus], options: CorpusOptions(format: .cc3m), annotations: nouns,
                               annotator: AnnotatorIdentity(name: "test", version: "1"), output: textOut)

@@ -35,11 +35,11 @@ struct MisalignmentTests {
         // 6: dog, hot    | hot dog    -> misaligned: "hot dog" is never a caption term, so the
         //                                text concept is dog and the image concept hot dog
         let corpus = directory.appendingPathComponent("c.tsv")
-        try (0..<7).map { "caption \($0)\thttp://x/\($0)\n" }.joined().write(to: corpus, atomically: true, encoding: .utf8)
+        try (0..<7).map { "caption \($0)\thttp://x/\($0)\n" }.joined().write(to: corpus, atomically: false, encoding: .utf8)
         let terms = [["dog"], ["dog"], ["cat", "dog"], ["tree"], [], ["dog"], ["dog", "hot"]]
         let nouns = directory.appendingPathComponent("n.jsonl")
         try terms.enumerated().map { "{\"id\": \($0.offset), \"nouns\": [\($0.element.map { "\"\($0)\"" }.joined(separator: ", "))]}\n" }
-            .joined().write(to: nouns, atomically: true, encoding: .utf8)
+            .joined().write(to: nouns, atomically: false, encoding: .utf8)
         let textOut = directory.appendingPathComponent("text")
         try TextIndexer.build(corpus: [corpus], options: CorpusOptions(format: .cc3m), annotations: nouns,
                               annotator: AnnotatorIdentity(name: "test", version: "1"), output: textOut)

@@ -70,7 +70,7 @@ enum ReportRendering {
     static func inspect(page: URL, chromium: String) throws -> Result {
         let directory = page.deletingLastPathComponent()
         let harnessURL = directory.appendingPathComponent("harness.html")
-        try harness.replacingOccurrences(of: "PAGE", with: page.lastPathComponent).write(to: harnessURL, atomically: true, encoding: .utf8)
+        try harness.replacingOccurrences(of: "PAGE", with: page.lastPathComponent).write(to: harnessURL, atomically: false, encoding: .utf8)
         let profile = directory.appendingPathComponent("chromium-profile", isDirectory: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromium)

@@ -131,7 +131,7 @@ struct RetrievalEvalTests {
         #expect(m4.contains("nan.h5") && m4.contains("dataset image_features, row 1"))
 
         let broken = directory.appendingPathComponent("concepts.json")
-        try #"{"concepts_to_text_samples": {"a": [1, "x"]}, "concepts_to_image_samples": {}}"#.write(to: broken, atomically: true, encoding: .utf8)
+        try #"{"concepts_to_text_samples": {"a": [1, "x"]}, "concepts_to_image_samples": {}}"#.write(to: broken, atomically: false, encoding: .utf8)
         let m5 = message { _ = try RetrievalConcepts.read(broken) }
         #expect(m5.contains("concepts.json") && m5.contains("concept \"a\""))
     }

@@ -65,7 +65,7 @@ struct SpacyAnnotatorTests {
         sys.stdin.readline()
         sys.stderr.write("boom: simulated crash\\n")
         sys.exit(3)
-        """.write(to: script, atomically: true, encoding: .utf8)
+        """.write(to: script, atomically: false, encoding: .utf8)
         let annotator = try SpacyAnnotator(python: URL(fileURLWithPath: "/usr/bin/python3"), script: script, workers: 1, batchSize: 10, excluding: [])
         #expect(annotator.identity.version == "spacy 0/m 1")
         #expect(throws: FreqBenchError("the spaCy bridge stopped (exit status 3); is .venv-spacy complete? (run ci/setup-spacy)\nboom: simulated crash")) {

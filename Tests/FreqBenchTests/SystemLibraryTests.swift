@@ -43,7 +43,7 @@ struct SystemLibraryTests {
         let head = try #require(try repository.headCommit())
         #expect(head.count == 40)
         #expect(try repository.isDirty() == false)
-        try "changed\n".write(to: directory.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        try "changed\n".write(to: directory.appendingPathComponent("a.txt"), atomically: false, encoding: .utf8)
         #expect(try repository.isDirty() == true)
     }
 

@@ -2,14 +2,23 @@ import Foundation
 import Testing
 @testable import FreqBench
 
-/// Fresh temporary directories for tests.
+/// Fresh temporary directories for tests, all inside one directory per test process that is
+/// removed when the process exits (so a test run leaves nothing behind in the system's
+/// temporary directory; a crashed run leaves its one directory).
 enum TemporaryDirectory {
     static func make() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("freqbench-tests-\(UUID().uuidString)", isDirectory: true)
+        let url = parent.appendingPathComponent(UUID().uuidString, isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// `freqbench-tests-<pid>` in the system's temporary directory, created on first use.
+    private static let parent: URL = {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("freqbench-tests-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
+        atexit { try? FileManager.default.removeItem(at: TemporaryDirectory.parent) }
+        return url
+    }()
 }
 
 /// Paths to shared data that a test needs. Fails loudly, naming the path and the variable,
@@ -36,7 +45,7 @@ enum GitTestRepository {
         for (name, content) in files {
             let url = directory.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try content.write(to: url, atomically: true, encoding: .utf8)
+            try content.write(to: url, atomically: false, encoding: .utf8)
         }
         try git(["init", "-q", "-b", "main"], in: directory)
         try git(["add", "-A"], in: directory)

@@ -95,7 +95,7 @@ struct TextIndexTests {
         var lines = (0..<200).map { "caption number \($0)\thttp://example.invalid/\($0)" }
         lines.insert("\"unterminated quote\thttp://example.invalid/bad", at: 150)
         let corpus = directory.appendingPathComponent("broken.tsv")
-        try lines.joined(separator: "\n").write(to: corpus, atomically: true, encoding: .utf8)
+        try lines.joined(separator: "\n").write(to: corpus, atomically: false, encoding: .utf8)
         let annotator = WordAnnotator()
         let output = directory.appendingPathComponent("index")
         #expect(throws: FreqBenchError.self) {
@@ -105,7 +105,7 @@ struct TextIndexTests {
         #expect(!FileManager.default.fileExists(atPath: output.path))
         // An index already under the name is left untouched.
         let good = directory.appendingPathComponent("good.tsv")
-        try lines.filter { !$0.hasPrefix("\"") }.joined(separator: "\n").write(to: good, atomically: true, encoding: .utf8)
+        try lines.filter { !$0.hasPrefix("\"") }.joined(separator: "\n").write(to: good, atomically: false, encoding: .utf8)
         try TextIndexer.build(corpus: [good], options: CorpusOptions(format: .cc3m), annotators: [annotator], output: output)
         let before = try Data(contentsOf: output.appendingPathComponent(TextIndex.fileName))
         #expect(throws: FreqBenchError.self) {

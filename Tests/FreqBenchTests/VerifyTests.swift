@@ -86,7 +86,7 @@ struct VerifyTests {
         let folder = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(at: folder) }
         let bad = folder.appendingPathComponent("tolerances.json")
-        try #"{"zero_shot_accuracy_percent": -1, "retrieval_recall_fraction": 0.01, "plot_rho": 0.01}"#.write(to: bad, atomically: true, encoding: .utf8)
+        try #"{"zero_shot_accuracy_percent": -1, "retrieval_recall_fraction": 0.01, "plot_rho": 0.01}"#.write(to: bad, atomically: false, encoding: .utf8)
         #expect { try ResultTolerances.read(contentsOf: bad) } throws: { error in
             (error as? FreqBenchError)?.location == "member zero_shot_accuracy_percent"
         }

@@ -120,7 +120,7 @@ struct ZeroShotTests {
 
         // Upstream's NaN (not JSON) reads as a missing value, like null.
         let nan = directory.appendingPathComponent("nan.json")
-        try #"{"k": {"full": NaN, "classwise": {"a": NaN, "b": null, "c": 50.0}}}"#.write(to: nan, atomically: true, encoding: .utf8)
+        try #"{"k": {"full": NaN, "classwise": {"a": NaN, "b": null, "c": 50.0}}}"#.write(to: nan, atomically: false, encoding: .utf8)
         let read = try EvaluationResultsFile.read(nan, kind: .classwise)
         #expect(read["k"]?.full == .some(nil))
         #expect(read["k"]?.breakdown["a"] == .some(nil))
