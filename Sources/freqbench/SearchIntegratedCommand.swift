@@ -18,14 +18,7 @@ struct SearchIntegratedCommand: ParsableCommand {
     @Option(help: "Image index directory (from `index image`).")
     var image: String
 
-    @Option(help: "Image threshold; must be one the image index was built with.")
-    var threshold: String
-
-    @Option(help: "Concepts: an upstream-style JSON object (its keys) or a text file, one per line.")
-    var concepts: String
-
-    @Option(help: "Output counts JSON.")
-    var out: String
+    @OptionGroup var options: ImageSearchArguments
 
     @Option(help: "Text search method: lemmatized (upstream's integrated counts) or lowercased.")
     var method: String = TextSearchMethod.lemmatized.rawValue
@@ -36,28 +29,18 @@ struct SearchIntegratedCommand: ParsableCommand {
     @Option(help: "Query lemmas from a JSON object word -> lemma instead of an annotator.")
     var queryLemmas: String?
 
-    @Option(help: "Tag matching: exact, or laion_aesthetics (retry lower/Capitalized word combinations joined by _).")
-    var datasetStyle: String = TagMatching.exact.rawValue
-
-    @Option(help: "Print how this concept was counted.")
-    var explain: [String] = []
-
     func run() throws {
-        guard let matching = TagMatching(rawValue: datasetStyle) else {
-            throw ValidationError("--dataset-style must be one of \(TagMatching.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard let method = TextSearchMethod(rawValue: method) else { throw ValidationError("--method must be lemmatized or lowercased") }
-        let imageSearch = try ImageSearch(index: try ImageIndex.open(URL(fileURLWithPath: image)),
-                                          threshold: try TagThreshold(parsing: threshold), matching: matching)
+        let imageSearch = try options.imageSearch(index: image)
         let textSearch = TextSearch(index: try TextIndex(directory: URL(fileURLWithPath: text)))
         let search = IntegratedSearch(text: textSearch, image: imageSearch, method: method)
-        let list = try ConceptList.read(URL(fileURLWithPath: concepts))
+        let list = try options.conceptList()
         let lemmatizer: (any Annotator)? = method == .lowercased ? nil
             : try queryLemmas.map { try QueryLemmaTable(contentsOf: URL(fileURLWithPath: $0)) } ?? AnnotatorRegistry.make(annotator)
-        let terms = try TextSearch.queryTerms(for: list + explain, method: method, annotator: lemmatizer)
+        let terms = try TextSearch.queryTerms(for: list + options.explain, method: method, annotator: lemmatizer)
         try TextSearchOutput.write(try search.counts(concepts: list, queryTerms: Array(terms.prefix(list.count))),
-                                   to: URL(fileURLWithPath: out))
-        for (concept, conceptTerms) in zip(explain, terms.dropFirst(list.count)) {
+                                   to: options.outputURL)
+        for (concept, conceptTerms) in zip(options.explain, terms.dropFirst(list.count)) {
             print(try search.explain(concept, queryTerms: conceptTerms) + "\n")
         }
     }
