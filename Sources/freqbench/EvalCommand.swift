@@ -76,14 +76,14 @@ struct EvalZeroShotCommand: ParsableCommand {
         }
         if let catalog {
             guard let name = catalogDataset ?? dataset else { throw ValidationError("--catalog needs --catalog-dataset or --dataset") }
-            try catalog.load(dataset: name, directory: catalogDir, prompt: .ensemble)
-                .check(classnames: input.classnames, file: features ?? classnames ?? "features")
+            try catalog.load(dataset: name, directory: catalogDir, prompt: .ensemble).check(input.classnameSource)
         }
         let progress = ProgressBar("zero-shot", total: input.images.rowCount)
         let outcome = try ZeroShotScorer(precision: precision, batchRows: batchRows).score(input, progress: progress)
         progress.finish()
         let outURL = URL(fileURLWithPath: out)
-        try EvaluationResultsFile.merge(ZeroShotReport.entry(outcome), modelKey: modelKey, kind: .classwise, into: outURL)
+        try EvaluationResultsFile.merge(ZeroShotReport.entry(outcome), modelKey: modelKey, kind: .classwise, into: outURL,
+                                        classnames: input.classnameSource)
         let datasetName = dataset ?? URL(fileURLWithPath: features ?? imageFeatures ?? "features").deletingPathExtension().lastPathComponent
         let provenance = Provenance.current()
         if let benchmarkOut {
@@ -206,7 +206,8 @@ struct EvalEncodeCommand: ParsableCommand {
         let features = try encoder.features(images: URL(fileURLWithPath: images), labels: URL(fileURLWithPath: labels),
                                             catalog: promptCatalog, mode: prompt)
         try ZeroShotFeaturesFile.write(features, to: URL(fileURLWithPath: out))
-        print("\(features.images.rowCount) images, \(features.classnames.count) classes × \(features.promptCount) prompts, dimension \(features.images.dimension) -> \(out)")
+        let prompts = features.promptCount.map { "\($0)" } ?? "\(features.promptCounts.min() ?? 0)–\(features.promptCounts.max() ?? 0)"
+        print("\(features.images.rowCount) images, \(features.classnames.count) classes × \(prompts) prompts, dimension \(features.images.dimension) -> \(out)")
     }
 }
 

@@ -64,6 +64,35 @@ struct CheckpointSeriesTests {
         #expect(!FileManager.default.fileExists(atPath: csv.path))
     }
 
+    @Test("a checkpoint whose <dataset>.h5 lists other classes than the first checkpoint's is an error naming both files")
+    func classListsAcrossCheckpoints() throws {
+        let run = try TemporaryDirectory.make()
+        let fixture = try ZeroShotFeatures.readHDF5(EvalFixtures.fixture("zeroshot_features.h5"))
+        for (name, renamed) in [("epoch_1", false), ("epoch_2", true)] {
+            let folder = run.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var names = fixture.classnames
+            if renamed { names[4] = "sea lion" }
+            let features = try ZeroShotFeatures(
+                images: fixture.images, labels: fixture.labels, labelsOrigin: ("fixture", nil), classnames: names,
+                textFeatures: fixture.textFeatures, textShape: [names.count, try #require(fixture.promptCount), fixture.images.dimension],
+                textOrigin: "fixture")
+            try ZeroShotFeaturesFile.write(features, to: folder.appendingPathComponent("fixture.h5"))
+        }
+        let csv = run.appendingPathComponent("evaluation_metrics_all.csv")
+        let series = CheckpointSeries(directory: run, featureDatasets: ["fixture"])
+        do {
+            try series.run(csv: csv)
+            Issue.record("a renamed class accepted")
+        } catch {
+            let first = run.appendingPathComponent("epoch_1/fixture.h5").path
+            let second = run.appendingPathComponent("epoch_2/fixture.h5").path
+            #expect("\(error)" == "\(second): dataset classnames: class lists disagree at index 4: \"sea lion\" here, but \"\(fixture.classnames[4])\" in \(first) (dataset classnames)")
+        }
+        // The first checkpoint's row was written before the error; the bad one was not.
+        #expect(try lines(csv).map { String($0.prefix(8)) } == ["checkpoi", "epoch_1,"])
+    }
+
     @Test("TorchScript checkpoints are encoded on evaluation sets")
     func modelCheckpoints() throws {
         _ = try ClipTokenizerTests.tokenizer()

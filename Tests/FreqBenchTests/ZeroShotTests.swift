@@ -34,8 +34,8 @@ struct ZeroShotTests {
         // The class without test samples: null accuracy, as the issue asks.
         #expect(outcome.classwiseAccuracy.last! == nil)
 
-        let classifier = try ZeroShotClassifier(textFeatures: input.textFeatures, classCount: input.classnames.count,
-                                                promptCount: input.promptCount, dimension: input.images.dimension)
+        let classifier = try ZeroShotClassifier(textFeatures: input.textFeatures, promptCounts: input.promptCounts,
+                                                dimension: input.images.dimension)
         let expectedClassifier = EvalFixtures.floats(golden["classifier"])
         #expect(expectedClassifier.count == classifier.weights.count)
         #expect(zip(classifier.weights, expectedClassifier).allSatisfy { abs(Double($0) - $1) < 1e-5 })
@@ -56,6 +56,61 @@ struct ZeroShotTests {
         }
     }
 
+    @Test("the batched, vectorized ranking equals a plain sort by (logit desc, class asc) for any batch size and workers")
+    func rankingAgainstSort() throws {
+        // Few distinct values (small integer features, duplicated text rows): ties are everywhere,
+        // and 1,003 classes (not a multiple of 8) exercise the vector groups and the tail.
+        var generator = SplitMix64(seed: 7)
+        let (rowCount, dimension, classCount) = (700, 3, 1_003)
+        let images = (0..<rowCount * dimension).map { _ in Float(Int(generator.next() % 5)) - 2 }
+        let text = (0..<classCount * dimension).map { _ in Float(Int(generator.next() % 3)) - 1 }
+        let labels = (0..<rowCount).map { _ in Int(generator.next() % UInt64(classCount)) }
+        let names = (0..<classCount).map { "class \($0)" }
+        let rows = try InMemoryFeatureRows(values: images, rowCount: rowCount, dimension: dimension)
+        let classifier = try ZeroShotClassifier(textFeatures: text, classCount: classCount, promptCount: 1, dimension: dimension)
+        for precision in ScoringPrecision.allCases {
+            let logits = try ZeroShotScorer(precision: precision).logits(images: rows, rows: 0..<rowCount, classifier: classifier)
+            var support = [Int](repeating: 0, count: classCount)
+            var top1 = support, top5 = support, predicted = support
+            var tied = 0
+            for row in 0..<rowCount {
+                let values = logits[row * classCount..<(row + 1) * classCount]
+                let order = (0..<classCount).sorted { (values[values.startIndex + $0], $1) > (values[values.startIndex + $1], $0) }
+                let label = labels[row]
+                support[label] += 1
+                predicted[order[0]] += 1
+                if order[0] == label { top1[label] += 1 }
+                if order.prefix(5).contains(label) { top5[label] += 1 }
+                if values[values.startIndex + order[0]] == values[values.startIndex + order[1]] { tied += 1 }
+            }
+            #expect(tied > 0)
+            for (batch, workers) in [(700, 1), (700, 2), (64, 2), (333, 3)] {
+                let outcome = try ZeroShotScorer(precision: precision, batchRows: batch, workers: workers)
+                    .score(images: rows, labels: labels, classifier: classifier, classnames: names)
+                #expect(outcome.support == support && outcome.predicted == predicted, "\(precision) batch \(batch) workers \(workers)")
+                #expect(outcome.correctTop1 == top1 && outcome.correctTopK == top5 && outcome.tiedTop1 == tied,
+                        "\(precision) batch \(batch) workers \(workers)")
+            }
+        }
+        // The first non-finite row is named whatever the batch size and worker count (rows wide
+        // enough that normalization is split over two workers).
+        let wide = 800
+        var broken = (0..<rowCount * wide).map { _ in Float(Int(generator.next() % 5)) - 2 }
+        broken[650 * wide + 1] = .infinity
+        broken[20 * wide + 799] = .nan
+        let brokenRows = try InMemoryFeatureRows(values: broken, rowCount: rowCount, dimension: wide, file: "broken.h5")
+        let wideClassifier = try ZeroShotClassifier(textFeatures: (0..<3 * wide).map { Float($0 % 7) }, classCount: 3, promptCount: 1, dimension: wide)
+        for (batch, workers) in [(700, 2), (16, 2), (700, 1)] {
+            do {
+                _ = try ZeroShotScorer(batchRows: batch, workers: workers).score(
+                    images: brokenRows, labels: labels.map { $0 % 3 }, classifier: wideClassifier, classnames: ["a", "b", "c"])
+                Issue.record("NaN accepted")
+            } catch {
+                #expect("\(error)" == "broken.h5: row 20: feature value nan is not finite")
+            }
+        }
+    }
+
     @Test("fp16 mode rounds to half as upstream's autocast; counts agree with the fp16 golden within one sample")
     func halfPrecision() throws {
         let golden = try EvalFixtures.golden("zeroshot_fixture.json")
@@ -65,8 +120,8 @@ struct ZeroShotTests {
         // Accumulation order differs from torch's, so a logit at a half-precision rounding
         // boundary may round the other way: exact equality is not promised (see docs).
         #expect(abs(outcome.totalCorrectTop1 - expected) <= 1)
-        let classifier = try ZeroShotClassifier(textFeatures: input.textFeatures, classCount: input.classnames.count,
-                                                promptCount: input.promptCount, dimension: input.images.dimension)
+        let classifier = try ZeroShotClassifier(textFeatures: input.textFeatures, promptCounts: input.promptCounts,
+                                                dimension: input.images.dimension)
         let logits = try ZeroShotScorer(precision: .fp16).logits(images: input.images, rows: 0..<20, classifier: classifier)
         #expect(logits.allSatisfy { Float(Float16($0)) == $0 })
         let float32Logits = try ZeroShotScorer().logits(images: input.images, rows: 0..<20, classifier: classifier)
@@ -108,13 +163,21 @@ struct ZeroShotTests {
         try EvaluationResultsFile.merge(try #require(entries[firstKey]), modelKey: firstKey, kind: .classwise, into: copy)
         #expect(try Data(contentsOf: copy) == (try Data(contentsOf: upstream)))
 
-        let outcome = try ZeroShotScorer().score(try ZeroShotFeatures.readHDF5(features))
-        try EvaluationResultsFile.merge(ZeroShotReport.entry(outcome), modelKey: "backboneTiny_pretrainedfixture", kind: .classwise, into: copy)
-        try EvaluationResultsFile.merge(ZeroShotReport.entry(outcome), modelKey: firstKey, kind: .classwise, into: copy)
+        // A new key is appended after the others; an existing key is replaced in place.
+        var changed = try #require(entries[firstKey])
+        changed.full = 12.5
+        try EvaluationResultsFile.merge(changed, modelKey: "backboneNew_pretrainedx", kind: .classwise, into: copy)
+        try EvaluationResultsFile.merge(changed, modelKey: firstKey, kind: .classwise, into: copy)
         let merged = try EvaluationResultsFile.read(copy, kind: .classwise)
-        #expect(Array(merged.keys) == Array(entries.keys) + ["backboneTiny_pretrainedfixture"])
-        #expect(merged[firstKey]?.full == Double(100 * outcome.totalCorrectTop1) / 240)
-        let text = try String(contentsOf: copy, encoding: .utf8)
+        #expect(Array(merged.keys) == Array(entries.keys) + ["backboneNew_pretrainedx"])
+        #expect(merged[firstKey]?.full == 12.5 && merged["backboneNew_pretrainedx"] == changed)
+
+        // The fixture's classes are not cifar10's (refused there, see PromptCatalogTests): its own file.
+        let outcome = try ZeroShotScorer().score(try ZeroShotFeatures.readHDF5(features))
+        let own = directory.appendingPathComponent("fixture_results.json")
+        try EvaluationResultsFile.merge(ZeroShotReport.entry(outcome), modelKey: "backboneTiny_pretrainedfixture", kind: .classwise, into: own)
+        #expect(try EvaluationResultsFile.read(own, kind: .classwise)["backboneTiny_pretrainedfixture"]?.full == Double(100 * outcome.totalCorrectTop1) / 240)
+        let text = try String(contentsOf: own, encoding: .utf8)
         #expect(text.contains("\"unseen class\": null"))
         #expect(text.contains("\"caf\\u00e9\""))
 

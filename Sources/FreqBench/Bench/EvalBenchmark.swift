@@ -4,19 +4,26 @@ import Foundation
 ///
 /// Baseline: one OpenBLAS sgemm of the whole N×D image matrix against the C×D classifier
 /// (the arithmetic floor of scoring). Measured: `ZeroShotScorer` on the same in-memory
-/// features (normalization, batched sgemm, top-1/top-5 ranking, counting). Both run in the
-/// same process on the same random data, interleaved `repetitions` times; the best of each is kept.
+/// features (copy, finiteness check, normalization, batched sgemm, top-1/top-5 ranking,
+/// counting). Both run in the same process on the same random data with the same OpenBLAS
+/// thread count (`BLAS.threads`, all cores unless `OPENBLAS_NUM_THREADS` says otherwise; the
+/// scorer's own workers run between its sgemm calls, never beside them), interleaved
+/// `repetitions` times; the best of each is kept.
 public struct EvalBenchmark: Sendable {
     public var samples: Int
     public var dimension: Int
     public var classes: Int
     public var repetitions: Int
+    /// The scorer's rows per batch (`ZeroShotScorer.batchRows`).
+    public var batchRows: Int
 
-    public init(samples: Int = 50_000, dimension: Int = 512, classes: Int = 1_000, repetitions: Int = 5) {
+    public init(samples: Int = 50_000, dimension: Int = 512, classes: Int = 1_000, repetitions: Int = 5,
+                batchRows: Int = ZeroShotScorer().batchRows) {
         self.samples = samples
         self.dimension = dimension
         self.classes = classes
         self.repetitions = max(1, repetitions)
+        self.batchRows = max(1, batchRows)
     }
 
     public struct Result: Sendable {
@@ -40,7 +47,7 @@ public struct EvalBenchmark: Sendable {
         var sgemmBest = Double.infinity
         var scoringBest = Double.infinity
         var correct = 0
-        let scorer = ZeroShotScorer()
+        let scorer = ZeroShotScorer(batchRows: batchRows)
         // Interleaved, so both sides see the same machine load; the best of each is kept.
         for _ in 0..<repetitions {
             var start = DispatchTime.now().uptimeNanoseconds

@@ -28,10 +28,11 @@ public struct CheckpointSeries: Sendable {
             name = directory.lastPathComponent
             images = directory.appendingPathComponent("images.pt")
             labels = directory.appendingPathComponent("labels.pt")
-            let classnames = try ClassNameList.read(directory.appendingPathComponent("classnames.json"))
+            let classnamesURL = directory.appendingPathComponent("classnames.json")
+            let classnames = try ClassNameList.read(classnamesURL)
             let templatesURL = directory.appendingPathComponent("templates.json")
             let templates = FileManager.default.fileExists(atPath: templatesURL.path) ? try ClassNameList.read(templatesURL) : []
-            catalog = PromptCatalog(dataset: name, classnames: classnames, templates: templates)
+            catalog = PromptCatalog(dataset: name, classnames: classnames, templates: templates, classnamesFile: classnamesURL.path)
         }
     }
 
@@ -107,9 +108,10 @@ public struct CheckpointSeries: Sendable {
         let checkpoints = try Self.discover(directory)
         var rows = try EvaluationMetricsTable.read(csv, header: header)
         var evaluated = [String]()
+        var classLists = [String: ClassNameSource]()
         for (name, checkpoint) in checkpoints where rows[name] == nil {
             if let limit, evaluated.count >= limit { break }
-            rows[name] = try evaluate(checkpoint)
+            rows[name] = try evaluate(checkpoint, classLists: &classLists)
             let order = Dictionary(uniqueKeysWithValues: checkpoints.enumerated().map { ($1.name, $0) })
             try EvaluationMetricsTable.write(rows, header: header, order: { order[$0] ?? Int.max }, to: csv)
             evaluated.append(name)
@@ -118,7 +120,10 @@ public struct CheckpointSeries: Sendable {
         return evaluated
     }
 
-    private func evaluate(_ checkpoint: Checkpoint) throws -> [String] {
+    /// The metrics of one checkpoint. `classLists` holds the class names each dataset had at
+    /// the first checkpoint evaluated: a later checkpoint's `<dataset>.h5` must agree with them,
+    /// since a CSV column is one dataset's metric across the run.
+    private func evaluate(_ checkpoint: Checkpoint, classLists: inout [String: ClassNameSource]) throws -> [String] {
         let scorer = ZeroShotScorer(precision: precision)
         var values = [String]()
         func append(_ outcome: ZeroShotOutcome) {
@@ -130,7 +135,13 @@ public struct CheckpointSeries: Sendable {
                 throw FreqBenchError("a feature directory cannot be evaluated on model evaluation sets", file: folder.path)
             }
             for dataset in featureDatasets {
-                append(try scorer.score(try ZeroShotFeatures.readHDF5(folder.appendingPathComponent("\(dataset).h5"))))
+                let features = try ZeroShotFeatures.readHDF5(folder.appendingPathComponent("\(dataset).h5"))
+                if let first = classLists[dataset] {
+                    try features.classnameSource.requireAgreement(with: first)
+                } else {
+                    classLists[dataset] = features.classnameSource
+                }
+                append(try scorer.score(features))
             }
         case .model(let url):
             guard featureDatasets.isEmpty else {

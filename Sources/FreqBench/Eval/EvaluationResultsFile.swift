@@ -32,13 +32,27 @@ public enum EvaluationResultsFile {
 
     /// Writes `entry` under `modelKey` into `url`: other model keys already in the file are kept
     /// in their order, this key is replaced in place or appended. Written atomically.
-    public static func merge(_ entry: EvaluationResultEntry, modelKey: String, kind: Kind, into url: URL) throws {
+    ///
+    /// A `classwise` entry must name the same classes in the same order as every other model's
+    /// entry in the file (one file is one dataset's class list); otherwise nothing is written and
+    /// the error names `classnames` (where the entry's class names came from, e.g. the features
+    /// file) and the file and model key it disagrees with.
+    public static func merge(_ entry: EvaluationResultEntry, modelKey: String, kind: Kind, into url: URL,
+                             classnames origin: ClassNameSource? = nil) throws {
         var document = OrderedDictionary<String, JSONValue>()
         if FileManager.default.fileExists(atPath: url.path) {
             guard let existing = try JSONParser.parse(contentsOf: url).objectValue else {
                 throw FreqBenchError("expected a JSON object of model keys to merge into", file: url.path)
             }
             document = existing
+        }
+        if kind == .classwise {
+            let names = ClassNameSource(names: Array(entry.breakdown.keys), file: origin?.file ?? url.path,
+                                        location: origin == nil ? "new entry for model \(modelKey)" : origin?.location)
+            for (key, value) in document where key != modelKey {
+                guard let members = value[kind.rawValue]?.objectValue else { continue }
+                try names.requireAgreement(with: ClassNameSource(names: Array(members.keys), file: url.path, location: "model \(key)"))
+            }
         }
         document[modelKey] = json(entry, kind: kind)
         // Byte for byte what json.dump(results, f, indent=4) writes: no final newline.

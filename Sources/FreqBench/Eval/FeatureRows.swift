@@ -11,6 +11,17 @@ public protocol FeatureRows: Sendable {
     var origin: (file: String, location: String?) { get }
     /// Rows `range` as row-major float32, `range.count × dimension` values.
     func rows(_ range: Range<Int>) throws -> [Float]
+    /// Rows `range` copied into `buffer`, which holds exactly `range.count × dimension` values
+    /// (a scorer reuses one buffer for every batch).
+    func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws
+}
+
+extension FeatureRows {
+    public func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        let values = try rows(range)
+        precondition(values.count == buffer.count, "readRows: the buffer does not hold the rows")
+        _ = buffer.update(fromContentsOf: values)
+    }
 }
 
 /// Feature rows held in memory (from a `.pt` tensor, or built by tests and benchmarks).
@@ -33,6 +44,12 @@ public struct InMemoryFeatureRows: FeatureRows {
 
     public func rows(_ range: Range<Int>) throws -> [Float] {
         Array(values[range.lowerBound * dimension..<range.upperBound * dimension])
+    }
+
+    public func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        let slice = values[range.lowerBound * dimension..<range.upperBound * dimension]
+        precondition(slice.count == buffer.count, "readRows: the buffer does not hold the rows")
+        _ = buffer.update(fromContentsOf: slice)
     }
 }
 

@@ -28,12 +28,18 @@ public struct PromptCatalog: Sendable, Equatable {
     public let synonyms: [[String]]
     /// Ensemble templates, with `{c}` where the class name goes.
     public let templates: [String]
+    /// The class names with the file (and key) they were read from, for agreement checks.
+    public let classnameSource: ClassNameSource
 
-    public init(dataset: String, classnames: [String], synonyms: [[String]]? = nil, templates: [String]) {
+    /// A catalog from lists in memory; `classnamesFile` and `classnamesLocation` say where the
+    /// names were read, for the errors of `check`. Synonym lists must not be empty.
+    public init(dataset: String, classnames: [String], synonyms: [[String]]? = nil, templates: [String],
+                classnamesFile: String = "<memory>", classnamesLocation: String? = nil) {
         self.dataset = dataset
         self.classnames = classnames
         self.synonyms = synonyms ?? classnames.map { [$0] }
         self.templates = templates
+        self.classnameSource = ClassNameSource(names: classnames, synonyms: synonyms, file: classnamesFile, location: classnamesLocation)
     }
 
     /// The prompts of each class under `mode`: every template × every synonym (template-major,
@@ -55,7 +61,8 @@ public struct PromptCatalog: Sendable, Equatable {
         let names = directory.appendingPathComponent("en_classnames.json")
         let templates = directory.appendingPathComponent("en_zeroshot_classification_templates.json")
         return PromptCatalog(dataset: dataset, classnames: try strings(in: names, key: dataset),
-                             templates: try strings(in: templates, key: dataset))
+                             templates: try strings(in: templates, key: dataset),
+                             classnamesFile: names.path, classnamesLocation: "key \"\(dataset)\"")
     }
 
     /// Reads clip-rocket's `labels.json`, `templates.json` and (when present) `dataset_catalog.json`.
@@ -83,28 +90,37 @@ public struct PromptCatalog: Sendable, Equatable {
         let templatesURL = directory.appendingPathComponent("templates.json")
         // clip-rocket formats templates with Python's positional `{}`.
         let templates = try strings(in: templatesURL, key: dataset).map { $0.replacingOccurrences(of: "{}", with: "{c}") }
-        return PromptCatalog(dataset: dataset, classnames: synonyms.map { $0[0] }, synonyms: synonyms, templates: templates)
+        return PromptCatalog(dataset: dataset, classnames: synonyms.map { $0[0] }, synonyms: synonyms, templates: templates,
+                             classnamesFile: labels.path, classnamesLocation: "key \"\(dataset)\"")
     }
 
-    /// Reads upstream's ensemble templates and the class order of its released results.
+    /// Reads upstream's ensemble templates and the class order of its released results; every
+    /// model entry of the results file must list the same classes in the same order.
     public static func upstream(_ directory: URL, dataset: String, prompt: PromptMode = .ensemble) throws -> PromptCatalog {
         let templates = directory.appendingPathComponent("templates/ensemble_templates.json")
         let results = directory.appendingPathComponent("zero_shot_evaluations/\(dataset)_\(prompt.rawValue)_results.json")
-        guard let first = try EvaluationResultsFile.read(results, kind: .classwise).values.first else {
+        let entries = try EvaluationResultsFile.read(results, kind: .classwise)
+        guard let (firstKey, first) = entries.elements.first else {
             throw FreqBenchError("no model entries to take the class order from", file: results.path)
         }
-        return PromptCatalog(dataset: dataset, classnames: Array(first.breakdown.keys), templates: try strings(in: templates, key: dataset))
+        let order = ClassNameSource(names: Array(first.breakdown.keys), file: results.path, location: "model \(firstKey)")
+        for (key, entry) in entries.elements.dropFirst() {
+            try ClassNameSource(names: Array(entry.breakdown.keys), file: results.path, location: "model \(key)").requireAgreement(with: order)
+        }
+        return PromptCatalog(dataset: dataset, classnames: order.names, templates: try strings(in: templates, key: dataset),
+                             classnamesFile: results.path, classnamesLocation: order.location)
     }
 
-    /// Throws, naming `file` and the first differing position, when `classnames` (e.g. the
-    /// `classnames` of a features file) and this catalog's names disagree.
-    public func check(classnames other: [String], file: String) throws {
-        guard other.count == classnames.count else {
-            throw FreqBenchError("\(other.count) class names, but the \(dataset) catalog has \(classnames.count)", file: file, location: "dataset classnames")
-        }
-        if let index = other.indices.first(where: { other[$0] != classnames[$0] }) {
-            throw FreqBenchError("class \(index) is \"\(other[index])\", but the \(dataset) catalog says \"\(classnames[index])\"", file: file, location: "dataset classnames")
-        }
+    /// Throws unless `classnames` (e.g. the `classnames` of a features file, read from `file`)
+    /// names this catalog's classes in the same order (a synonym of a class counts as its name);
+    /// the error names both files, the first differing index and both names.
+    public func check(classnames other: [String], file: String, location: String? = nil) throws {
+        try check(ClassNameSource(names: other, file: file, location: location))
+    }
+
+    /// Throws unless `source` names this catalog's classes in the same order (see `ClassNameSource`).
+    public func check(_ source: ClassNameSource) throws {
+        try source.requireAgreement(with: classnameSource)
     }
 
     private static func strings(in url: URL, key: String) throws -> [String] {

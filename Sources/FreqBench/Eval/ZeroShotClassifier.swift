@@ -4,7 +4,8 @@ import Foundation
 ///
 /// As CLIP_benchmark's `zero_shot_classifier`: each prompt's text embedding is L2-normalized,
 /// the class's embeddings are averaged over its prompt templates, and the mean is normalized
-/// again. A classifier matrix given directly (C×D) is the one-template case.
+/// again. A classifier matrix given directly (C×D) is the one-template case. Classes may have
+/// different numbers of prompts (clip-rocket's synonym lists: every template × every synonym).
 public struct ZeroShotClassifier: Sendable, Equatable {
     /// Row-major C×D unit vectors, one row per class.
     public let weights: [Float]
@@ -18,21 +19,36 @@ public struct ZeroShotClassifier: Sendable, Equatable {
             throw FreqBenchError("text features: \(textFeatures.count) values do not fill \(classCount) classes × \(promptCount) prompts × \(dimension) dimensions",
                                  file: file, location: "dataset text_features")
         }
+        try self.init(textFeatures: textFeatures, promptCounts: Array(repeating: promptCount, count: classCount), dimension: dimension, file: file)
+    }
+
+    /// Builds the classifier from raw text embeddings with `promptCounts[i]` consecutive rows for
+    /// class i — clip-rocket's synonym lists give classes different numbers of prompts (every
+    /// template × every synonym), and each class is the renormalized mean of its own unit vectors.
+    public init(textFeatures: [Float], promptCounts: [Int], dimension: Int, file: String? = nil) throws {
+        let rows = promptCounts.reduce(0, +)
+        guard !promptCounts.isEmpty, promptCounts.allSatisfy({ $0 > 0 }), dimension > 0, textFeatures.count == rows * dimension else {
+            throw FreqBenchError("text features: \(textFeatures.count) values do not fill \(rows) prompt rows (\(promptCounts.count) classes) × \(dimension) dimensions",
+                                 file: file, location: "dataset text_features")
+        }
+        let classStarts = promptCounts.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1) }
         if let bad = textFeatures.firstIndex(where: { !$0.isFinite }) {
             let row = bad / dimension
+            let classIndex = classStarts.lastIndex(where: { $0 <= row }) ?? 0
             throw FreqBenchError("text feature value \(textFeatures[bad]) is not finite",
-                                 file: file, location: "dataset text_features, class \(row / promptCount), prompt \(row % promptCount)")
+                                 file: file, location: "dataset text_features, class \(classIndex), prompt \(row - classStarts[classIndex])")
         }
         var normalized = textFeatures
         VectorNormalization.normalizeRows(&normalized, dimension: dimension)
+        let classCount = promptCounts.count
         var weights = [Float](repeating: 0, count: classCount * dimension)
         for classIndex in 0..<classCount {
             // torch's mean(dim=0): sum over prompts in order, then divide by the count.
-            for prompt in 0..<promptCount {
-                let source = (classIndex * promptCount + prompt) * dimension
+            for row in classStarts[classIndex]..<classStarts[classIndex + 1] {
+                let source = row * dimension
                 for d in 0..<dimension { weights[classIndex * dimension + d] += normalized[source + d] }
             }
-            for d in 0..<dimension { weights[classIndex * dimension + d] /= Float(promptCount) }
+            for d in 0..<dimension { weights[classIndex * dimension + d] /= Float(promptCounts[classIndex]) }
         }
         VectorNormalization.normalizeRows(&weights, dimension: dimension)
         self.weights = weights

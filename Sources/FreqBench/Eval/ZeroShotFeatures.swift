@@ -4,7 +4,9 @@ import Foundation
 /// image features (streamed), labels, class names and per-class per-prompt text features.
 ///
 /// HDF5 layout (see docs/FORMATS.md, "Zero-shot features"): `image_features` N×D, `labels` N
-/// (integer), `classnames` C strings, `text_features` C×P×D raw embeddings (or C×D, one prompt).
+/// (integer), `classnames` C strings, `text_features` C×P×D raw embeddings (or C×D, one prompt),
+/// or — when classes have different numbers of prompts (clip-rocket synonym lists) — (ΣPᵢ)×D
+/// with `prompt_counts` C (class i's prompts are the next Pᵢ rows).
 /// Torch layout: a directory with `image_features.pt`, `labels.pt`, `text_features.pt` and
 /// `classnames.json` (a JSON array of strings), or those four paths given one by one.
 public struct ZeroShotFeatures: Sendable {
@@ -12,45 +14,82 @@ public struct ZeroShotFeatures: Sendable {
     /// Class index of each image, in 0..<classnames.count.
     public let labels: [Int]
     public let classnames: [String]
-    /// Raw text embeddings, classCount × promptCount × dimension, row-major.
+    /// Raw text embeddings, row-major: class 0's prompts, then class 1's, …; `promptCounts[i]`
+    /// rows of `dimension` values for class i.
     public let textFeatures: [Float]
-    public let promptCount: Int
+    /// Prompts (text embedding rows) of each class; all equal unless synonym lists differ in length.
+    public let promptCounts: [Int]
     /// The file the text features came from, for messages.
     public let textOrigin: String
+    /// The class names and the file (and dataset) they were read from, for agreement checks.
+    public let classnameSource: ClassNameSource
+
+    /// Prompts per class when every class has the same number (C×P×D text features); nil otherwise.
+    public var promptCount: Int? {
+        guard let first = promptCounts.first, promptCounts.allSatisfy({ $0 == first }) else { return nil }
+        return first
+    }
 
     /// Checks shapes and label ranges; `labelsOrigin` names the labels' file in errors.
+    ///
+    /// `textShape` is C×P×D or C×D; with `promptCounts` (one count per class, uneven prompt
+    /// lists) it is (ΣPᵢ)×D. `classnamesOrigin` says where the class names were read (default:
+    /// the text features' file).
     public init(images: any FeatureRows, labels: [Int], labelsOrigin: (file: String, location: String?),
-                classnames: [String], textFeatures: [Float], textShape: [Int], textOrigin: String) throws {
+                classnames: [String], textFeatures: [Float], textShape: [Int], textOrigin: String,
+                promptCounts: [Int]? = nil, classnamesOrigin: (file: String, location: String?)? = nil) throws {
         let textLocation = "dataset text_features"
-        guard textShape.count == 3 || textShape.count == 2 else {
-            throw FreqBenchError("expected text features of shape classes × prompts × dimension (or classes × dimension), found \(textShape)",
-                                 file: textOrigin, location: textLocation)
+        let counts: [Int]
+        let dimension = textShape.last ?? 0
+        if let promptCounts {
+            guard textShape.count == 2 else {
+                throw FreqBenchError("with prompt_counts, expected text features of shape prompts × dimension, found \(textShape)",
+                                     file: textOrigin, location: textLocation)
+            }
+            guard promptCounts.count == classnames.count else {
+                throw FreqBenchError("prompt_counts has \(promptCounts.count) classes but there are \(classnames.count) class names",
+                                     file: textOrigin, location: "dataset prompt_counts")
+            }
+            if let bad = promptCounts.firstIndex(where: { $0 < 1 }) {
+                throw FreqBenchError("class \(bad) has \(promptCounts[bad]) prompts: expected at least one",
+                                     file: textOrigin, location: "dataset prompt_counts")
+            }
+            guard promptCounts.reduce(0, +) == textShape[0] else {
+                throw FreqBenchError("prompt_counts add up to \(promptCounts.reduce(0, +)) prompts, but text_features has \(textShape[0]) rows",
+                                     file: textOrigin, location: textLocation)
+            }
+            counts = promptCounts
+        } else {
+            guard textShape.count == 3 || textShape.count == 2 else {
+                throw FreqBenchError("expected text features of shape classes × prompts × dimension (or classes × dimension), found \(textShape)",
+                                     file: textOrigin, location: textLocation)
+            }
+            guard textShape[0] == classnames.count else {
+                throw FreqBenchError("text features have \(textShape[0]) classes but there are \(classnames.count) class names",
+                                     file: textOrigin, location: textLocation)
+            }
+            counts = Array(repeating: textShape.count == 3 ? textShape[1] : 1, count: classnames.count)
         }
-        let classCount = textShape[0]
-        let promptCount = textShape.count == 3 ? textShape[1] : 1
-        let dimension = textShape[textShape.count - 1]
         guard dimension == images.dimension else {
             throw FreqBenchError("feature dimension mismatch: text features have \(dimension), image features (\(images.origin.file)) have \(images.dimension)",
-                                 file: textOrigin, location: textLocation)
-        }
-        guard classCount == classnames.count else {
-            throw FreqBenchError("text features have \(classCount) classes but there are \(classnames.count) class names",
                                  file: textOrigin, location: textLocation)
         }
         guard labels.count == images.rowCount else {
             throw FreqBenchError("\(labels.count) labels for \(images.rowCount) image feature rows",
                                  file: labelsOrigin.file, location: labelsOrigin.location)
         }
-        if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
-            throw FreqBenchError("label \(labels[bad]) out of range: expected 0..<\(classCount) (one per class name)",
+        if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= classnames.count }) {
+            throw FreqBenchError("label \(labels[bad]) out of range: expected 0..<\(classnames.count) (one per class name)",
                                  file: labelsOrigin.file, location: (labelsOrigin.location.map { $0 + ", " } ?? "") + "row \(bad)")
         }
         self.images = images
         self.labels = labels
         self.classnames = classnames
         self.textFeatures = textFeatures
-        self.promptCount = promptCount
+        self.promptCounts = counts
         self.textOrigin = textOrigin
+        let origin = classnamesOrigin ?? (textOrigin, nil)
+        self.classnameSource = ClassNameSource(names: classnames, file: origin.file, location: origin.location)
     }
 
     /// Reads the HDF5 layout; image features stay on disk and are streamed by the scorer.
@@ -65,9 +104,18 @@ public struct ZeroShotFeatures: Sendable {
         let classnames = try file.dataset("classnames").readStrings()
         let text = try file.dataset("text_features")
         let textValues = try text.readFloat32()
+        var promptCounts: [Int]?
+        if file.contains("prompt_counts") {
+            let counts = try file.dataset("prompt_counts")
+            guard counts.shape.count == 1 else {
+                throw FreqBenchError("expected 1-D prompt_counts, found shape \(counts.shape)", file: url.path, location: "dataset prompt_counts")
+            }
+            promptCounts = try counts.readInt64().map { Int($0) }
+        }
         return try ZeroShotFeatures(
             images: images, labels: labels, labelsOrigin: (url.path, "dataset labels"),
-            classnames: classnames, textFeatures: textValues, textShape: text.shape, textOrigin: url.path)
+            classnames: classnames, textFeatures: textValues, textShape: text.shape, textOrigin: url.path,
+            promptCounts: promptCounts, classnamesOrigin: (url.path, "dataset classnames"))
     }
 
     /// Reads torch `.pt` tensors (saved with `torch.save(tensor)`) and a JSON class-name list.
@@ -91,7 +139,8 @@ public struct ZeroShotFeatures: Sendable {
         let names = try ClassNameList.read(classnames)
         return try ZeroShotFeatures(
             images: rows, labels: labelValues, labelsOrigin: (labels.path, nil),
-            classnames: names, textFeatures: text.values, textShape: text.shape, textOrigin: textFeatures.path)
+            classnames: names, textFeatures: text.values, textShape: text.shape, textOrigin: textFeatures.path,
+            classnamesOrigin: (classnames.path, nil))
     }
 
     /// Reads a directory holding `image_features.pt`, `labels.pt`, `text_features.pt`, `classnames.json`.

@@ -15,12 +15,14 @@ public struct ZeroShotModelEncoder: Sendable {
         self.batchSize = max(1, batchSize)
     }
 
-    /// Raw text features of each class's prompts: `C × P × D` values and that shape.
-    /// Every class must have the same number of prompts.
-    public func textFeatures(prompts: [[String]]) throws -> (values: [Float], shape: [Int]) {
-        guard let promptCount = prompts.first?.count, promptCount > 0, prompts.allSatisfy({ $0.count == promptCount }) else {
-            throw FreqBenchError("every class needs the same, non-zero number of prompts", file: module.url.path)
+    /// Raw text features of each class's prompts, class by class: `values` holds
+    /// `promptCounts[i]` rows of `dimension` values for class i. Classes may have different
+    /// numbers of prompts (clip-rocket's synonym lists), but each needs at least one.
+    public func textFeatures(prompts: [[String]]) throws -> (values: [Float], promptCounts: [Int], dimension: Int) {
+        if let empty = prompts.firstIndex(where: \.isEmpty) {
+            throw FreqBenchError("class \(empty) has no prompts", file: module.url.path)
         }
+        guard !prompts.isEmpty else { throw FreqBenchError("no classes to encode prompts for", file: module.url.path) }
         let flat = prompts.flatMap { $0 }
         var values = [Float]()
         var dimension = 0
@@ -36,7 +38,7 @@ public struct ZeroShotModelEncoder: Sendable {
             values += encoded.values
             start += batch.count
         }
-        return (values, [prompts.count, promptCount, dimension])
+        return (values, prompts.map(\.count), dimension)
     }
 
     /// Image features of preprocessed images (`N × …`, batch first): `N × D`.
@@ -63,6 +65,8 @@ public struct ZeroShotModelEncoder: Sendable {
     }
 
     /// Encodes an evaluation set: images (`.pt`, N×C×H×W), labels (`.pt`, N) and the catalog's prompts.
+    /// With synonym lists of different lengths, classes get different prompt counts; the
+    /// classifier then averages each class over its own (template × synonym) embeddings.
     public func features(images: URL, labels: URL, catalog: PromptCatalog, mode: PromptMode) throws -> ZeroShotFeatures {
         let imageTensor = try Torch.readTensor(images)
         let labelTensor = try Torch.readTensor(labels)
@@ -77,8 +81,12 @@ public struct ZeroShotModelEncoder: Sendable {
         }
         let rows = try imageFeatures(images: imageTensor.values, shape: imageTensor.shape)
         let text = try textFeatures(prompts: catalog.prompts(mode))
+        let uniform = text.promptCounts.allSatisfy { $0 == text.promptCounts[0] }
         return try ZeroShotFeatures(images: rows, labels: labelValues, labelsOrigin: (labels.path, nil),
-                                    classnames: catalog.classnames, textFeatures: text.values, textShape: text.shape,
-                                    textOrigin: module.url.path)
+                                    classnames: catalog.classnames, textFeatures: text.values,
+                                    textShape: uniform ? [text.promptCounts.count, text.promptCounts[0], text.dimension]
+                                                       : [text.promptCounts.reduce(0, +), text.dimension],
+                                    textOrigin: module.url.path, promptCounts: uniform ? nil : text.promptCounts,
+                                    classnamesOrigin: (catalog.classnameSource.file, catalog.classnameSource.location))
     }
 }

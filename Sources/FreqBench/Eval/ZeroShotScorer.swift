@@ -6,7 +6,8 @@ import Foundation
 /// Per batch of rows: L2-normalize the image features, one BLAS sgemm for
 /// `logits = 100 · features · classifierᵀ`, then (in parallel over row chunks) top-1 and top-k
 /// by descending logit with ties going to the lower class index. Memory is bounded by the batch
-/// size, not by N. Results are integer counts, identical for any batch size or thread count.
+/// size, not by N: the feature and logit buffers are allocated once and reused. Results are
+/// integer counts, identical for any batch size or thread count.
 public struct ZeroShotScorer: Sendable {
     public var precision: ScoringPrecision
     /// Rows read and multiplied at a time.
@@ -24,24 +25,36 @@ public struct ZeroShotScorer: Sendable {
     /// Builds the classifier from the features' text embeddings and scores every image.
     public func score(_ features: ZeroShotFeatures, progress: ProgressBar? = nil) throws -> ZeroShotOutcome {
         let classifier = try ZeroShotClassifier(
-            textFeatures: features.textFeatures, classCount: features.classnames.count,
-            promptCount: features.promptCount, dimension: features.images.dimension, file: features.textOrigin)
+            textFeatures: features.textFeatures, promptCounts: features.promptCounts,
+            dimension: features.images.dimension, file: features.textOrigin)
         return try score(images: features.images, labels: features.labels, classifier: classifier,
                          classnames: features.classnames, progress: progress)
     }
 
     /// Scores `images` (one row per label) against `classifier`.
+    ///
+    /// Per batch: the rows are read into a buffer reused for every batch, checked and
+    /// normalized (rows split over the workers), multiplied by one sgemm into a reused logits
+    /// buffer (OpenBLAS's own threads, as set by `BLAS.threads`), then ranked (rows split over
+    /// the workers). Every step is per row, so the counts do not depend on batch size or workers.
     public func score(images: any FeatureRows, labels: [Int], classifier: ZeroShotClassifier,
                       classnames: [String], progress: ProgressBar? = nil) throws -> ZeroShotOutcome {
         precondition(labels.count == images.rowCount && classifier.dimension == images.dimension && classnames.count == classifier.classCount)
         var weights = classifier.weights
         precision.round(&weights)
         var outcome = ZeroShotOutcome(classnames: classnames, precision: precision)
+        let capacity = min(batchRows, images.rowCount)
+        guard capacity > 0 else { return outcome }
+        let classCount = classifier.classCount
+        let features = UnsafeMutableBufferPointer<Float>.allocate(capacity: capacity * images.dimension)
+        let logits = UnsafeMutableBufferPointer<Float>.allocate(capacity: capacity * classCount)
+        defer { features.deallocate(); logits.deallocate() }
         var start = 0
         while start < images.rowCount {
             let range = start..<min(start + batchRows, images.rowCount)
-            let logits = try self.logits(images: images, rows: range, weights: weights, classCount: classifier.classCount)
-            outcome.merge(rank(logits, labels: labels, rows: range, classnames: classnames))
+            try multiply(images: images, rows: range, weights: weights, classCount: classCount, features: features, logits: logits)
+            outcome.merge(rank(UnsafeBufferPointer(rebasing: logits[0..<range.count * classCount]),
+                               labels: labels, rows: range, classnames: classnames))
             progress?.advance(by: range.count)
             start = range.upperBound
         }
@@ -52,82 +65,155 @@ public struct ZeroShotScorer: Sendable {
     public func logits(images: any FeatureRows, rows: Range<Int>, classifier: ZeroShotClassifier) throws -> [Float] {
         var weights = classifier.weights
         precision.round(&weights)
-        return try logits(images: images, rows: rows, weights: weights, classCount: classifier.classCount)
+        let classCount = classifier.classCount
+        let features = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, rows.count * images.dimension))
+        defer { features.deallocate() }
+        var result = [Float](repeating: 0, count: rows.count * classCount)
+        try result.withUnsafeMutableBufferPointer { logits in
+            try multiply(images: images, rows: rows, weights: weights, classCount: classCount, features: features, logits: logits)
+        }
+        // In fp16 mode the ranking rounds each logits row to half before comparing; do the same here.
+        precision.round(&result)
+        return result
     }
 
-    private func logits(images: any FeatureRows, rows range: Range<Int>, weights: [Float], classCount: Int) throws -> [Float] {
+    /// Reads, checks and normalizes rows `range` into `features`, then `logits = 100 · features · weightsᵀ`
+    /// (not yet rounded to half in fp16 mode: `rank` does that row by row).
+    private func multiply(images: any FeatureRows, rows range: Range<Int>, weights: [Float], classCount: Int,
+                          features: UnsafeMutableBufferPointer<Float>, logits: UnsafeMutableBufferPointer<Float>) throws {
         let dimension = images.dimension
-        var features = try images.rows(range)
-        try images.requireFinite(features, firstRow: range.lowerBound)
-        VectorNormalization.normalizeRows(&features, dimension: dimension)
-        precision.round(&features)
-        // sgemm with beta = 0 writes every element, so the buffer need not be zero-filled first.
-        var logits = [Float](unsafeUninitializedCapacity: range.count * classCount) { _, count in
-            count = range.count * classCount
-        }
-        features.withUnsafeBufferPointer { a in
-            weights.withUnsafeBufferPointer { b in
-                logits.withUnsafeMutableBufferPointer { c in
-                    guard let a = a.baseAddress, let b = b.baseAddress, let c = c.baseAddress else { return }
-                    BLAS.sgemm(a, b, c, m: range.count, n: classCount, k: dimension, transposeB: true, alpha: 100)
+        let rowCount = range.count
+        guard rowCount > 0, let a = features.baseAddress, let c = logits.baseAddress else { return }
+        try images.readRows(range, into: UnsafeMutableBufferPointer(rebasing: features[0..<rowCount * dimension]))
+        // Each chunk checks and normalizes its rows and notes its first non-finite value.
+        let chunks = chunkCount(rows: rowCount, work: dimension)
+        let firstBad = UnsafeMutablePointer<Int>.allocate(capacity: chunks)
+        defer { firstBad.deallocate() }
+        let badSlots = UncheckedBuffer(base: firstBad)
+        let rows = UncheckedBuffer(base: a)
+        let precision = self.precision
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            guard let rows = rows.base, let badSlots = badSlots.base else { return }
+            let lower = rowCount * chunk / chunks
+            let upper = rowCount * (chunk + 1) / chunks
+            var bad = Int.max
+            for row in lower..<upper {
+                let values = rows + row * dimension
+                // torch.nn.functional.normalize: x / max(‖x‖₂, 1e-12), the sum taken in order.
+                var sum: Float = 0
+                for index in 0..<dimension { sum += values[index] * values[index] }
+                if !sum.isFinite, let index = (0..<dimension).first(where: { !values[$0].isFinite }) {
+                    bad = row * dimension + index
+                    break
+                }
+                let norm = max(sum.squareRoot(), 1e-12)
+                for index in 0..<dimension { values[index] /= norm }
+                if precision == .fp16 {
+                    for index in 0..<dimension { values[index] = Float(Float16(values[index])) }
                 }
             }
+            (badSlots + chunk).initialize(to: bad)
         }
-        precision.round(&logits)
-        return logits
+        if let bad = (0..<chunks).map({ firstBad[$0] }).min(), bad != .max {
+            let location = (images.origin.location.map { $0 + ", " } ?? "") + "row \(range.lowerBound + bad / dimension)"
+            throw FreqBenchError("feature value \(a[bad]) is not finite", file: images.origin.file, location: location)
+        }
+        weights.withUnsafeBufferPointer { b in
+            guard let b = b.baseAddress else { return }
+            // beta = 0: every element of the logits is written, so the buffer needs no clearing.
+            BLAS.sgemm(a, b, c, m: rowCount, n: classCount, k: dimension, transposeB: true, alpha: 100)
+        }
+    }
+
+    /// Row chunks for the workers: one per worker, but no chunk under ~256 rows of `work` 1,000.
+    private func chunkCount(rows: Int, work: Int) -> Int {
+        min(workers, max(1, rows * max(work, 1) / 256_000))
     }
 
     /// Top-1/top-k counts of one batch of logits, computed over row chunks in parallel.
-    func rank(_ logits: [Float], labels: [Int], rows: Range<Int>, classnames: [String]) -> ZeroShotOutcome {
+    ///
+    /// Per row, the k best (value, class) pairs are kept sorted by descending value, ties in
+    /// class order; a class enters only when strictly above the k-th best, so an equal later
+    /// class loses the tie. Sixteen logits at a time are compared with the k-th best and skipped
+    /// together when none exceeds it, which is almost always once the first few dozen are seen.
+    func rank(_ logits: UnsafeBufferPointer<Float>, labels: [Int], rows: Range<Int>, classnames: [String]) -> ZeroShotOutcome {
         let classCount = classnames.count
         let rowCount = rows.count
-        guard rowCount > 0, logits.count == rowCount * classCount else { return ZeroShotOutcome(classnames: classnames, precision: precision) }
-        let chunks = min(workers, max(1, rowCount / 256))
+        guard rowCount > 0, logits.count == rowCount * classCount, let base = logits.baseAddress else {
+            return ZeroShotOutcome(classnames: classnames, precision: precision)
+        }
+        let chunks = chunkCount(rows: rowCount, work: classCount)
         let storage = UnsafeMutablePointer<ZeroShotOutcome>.allocate(capacity: chunks)
         defer { storage.deallocate() }
         let partials = UncheckedBuffer(base: storage)
         let precision = self.precision
-        logits.withUnsafeBufferPointer { buffer in
-            let logits = UncheckedConstBuffer(base: buffer.baseAddress)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                guard let logits = logits.base, let partials = partials.base else { return }
-                var partial = ZeroShotOutcome(classnames: classnames, precision: precision)
-                let k = partial.topK
-                let topValues = UnsafeMutablePointer<Float>.allocate(capacity: k)
-                let topIndices = UnsafeMutablePointer<Int>.allocate(capacity: k)
-                defer { topValues.deallocate(); topIndices.deallocate() }
-                let lower = rowCount * chunk / chunks
-                let upper = rowCount * (chunk + 1) / chunks
-                for row in lower..<upper {
-                    let values = logits + row * classCount
-                    var filled = 0
-                    var kth = -Float.infinity
-                    for column in 0..<classCount {
-                        let value = values[column]
-                        // Strictly greater than the k-th: an equal later column loses the tie.
-                        guard filled < k || value > kth else { continue }
-                        var position = filled < k ? filled : k - 1
-                        while position > 0, value > topValues[position - 1] {
-                            topValues[position] = topValues[position - 1]
-                            topIndices[position] = topIndices[position - 1]
-                            position -= 1
-                        }
-                        topValues[position] = value
-                        topIndices[position] = column
-                        if filled < k { filled += 1 }
-                        kth = topValues[filled - 1]
-                    }
-                    let label = labels[rows.lowerBound + row]
-                    let top = topIndices[0]
-                    partial.support[label] += 1
-                    partial.predicted[top] += 1
-                    if top == label { partial.correctTop1[label] += 1 }
-                    if (0..<filled).contains(where: { topIndices[$0] == label }) { partial.correctTopK[label] += 1 }
-                    // Another class with the top logit sits second (it lost on index).
-                    if filled > 1, topValues[1] == topValues[0] { partial.tiedTop1 += 1 }
+        let source = UncheckedConstBuffer(base: base)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            guard let logits = source.base, let partials = partials.base else { return }
+            var partial = ZeroShotOutcome(classnames: classnames, precision: precision)
+            let k = partial.topK
+            let topValues = UnsafeMutablePointer<Float>.allocate(capacity: k)
+            let topIndices = UnsafeMutablePointer<Int>.allocate(capacity: k)
+            let halfRow = UnsafeMutablePointer<Float>.allocate(capacity: precision == .fp16 ? classCount : 0)
+            defer { topValues.deallocate(); topIndices.deallocate(); halfRow.deallocate() }
+            let lower = rowCount * chunk / chunks
+            let upper = rowCount * (chunk + 1) / chunks
+            for row in lower..<upper {
+                var values = logits + row * classCount
+                if precision == .fp16 {
+                    for column in 0..<classCount { halfRow[column] = Float(Float16(values[column])) }
+                    values = UnsafePointer(halfRow)
                 }
-                (partials + chunk).initialize(to: partial)
+                var filled = 0
+                var kth = -Float.infinity
+                @inline(__always) func insert(_ value: Float, _ column: Int) {
+                    var position = filled < k ? filled : k - 1
+                    while position > 0, value > topValues[position - 1] {
+                        topValues[position] = topValues[position - 1]
+                        topIndices[position] = topIndices[position - 1]
+                        position -= 1
+                    }
+                    topValues[position] = value
+                    topIndices[position] = column
+                    if filled < k { filled += 1 }
+                    kth = topValues[filled - 1]
+                }
+                var column = 0
+                while column < classCount, filled < k {
+                    insert(values[column], column)
+                    column += 1
+                }
+                let raw = UnsafeRawPointer(values)
+                let stride = MemoryLayout<Float>.stride
+                while column + 16 <= classCount {
+                    // Is any of the next 16 logits above the k-th best? Four 4-lane compares,
+                    // or-ed (NaN compares false, as in the scalar test). Only then are the 16
+                    // visited one by one, in order.
+                    let offset = column * stride
+                    let threshold = SIMD4<Float>(repeating: kth)
+                    let above = (raw.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self) .> threshold)
+                        .| (raw.loadUnaligned(fromByteOffset: offset + 4 * stride, as: SIMD4<Float>.self) .> threshold)
+                        .| (raw.loadUnaligned(fromByteOffset: offset + 8 * stride, as: SIMD4<Float>.self) .> threshold)
+                        .| (raw.loadUnaligned(fromByteOffset: offset + 12 * stride, as: SIMD4<Float>.self) .> threshold)
+                    if any(above) {
+                        for lane in column..<column + 16 where values[lane] > kth { insert(values[lane], lane) }
+                    }
+                    column += 16
+                }
+                while column < classCount {
+                    if values[column] > kth { insert(values[column], column) }
+                    column += 1
+                }
+                let label = labels[rows.lowerBound + row]
+                let top = topIndices[0]
+                partial.support[label] += 1
+                partial.predicted[top] += 1
+                if top == label { partial.correctTop1[label] += 1 }
+                if (0..<filled).contains(where: { topIndices[$0] == label }) { partial.correctTopK[label] += 1 }
+                // Another class with the top logit sits second (it lost on index).
+                if filled > 1, topValues[1] == topValues[0] { partial.tiedTop1 += 1 }
             }
+            (partials + chunk).initialize(to: partial)
         }
         var outcome = ZeroShotOutcome(classnames: classnames, precision: precision)
         for chunk in 0..<chunks {
