@@ -111,6 +111,31 @@ struct ZeroShotTests {
         }
     }
 
+    @Test("labels given as class names map through classnames; a name not among them is an error naming both datasets")
+    func labelsAsNames() throws {
+        let directory = try TemporaryDirectory.make()
+        func write(_ name: String, labels: [String]) throws -> URL {
+            let url = directory.appendingPathComponent(name)
+            let file = try HDF5File.create(url)
+            try file.write("image_features", float32: [1, 0, 0, 1, 1, 1], shape: [3, 2])
+            try file.write("labels", strings: labels)
+            try file.write("classnames", strings: ["cat", "dog"])
+            try file.write("text_features", float32: [1, 0, 0, 1], shape: [2, 2])
+            return url
+        }
+        let named = try ZeroShotFeatures.readHDF5(try write("named.h5", labels: ["cat", "dog", "dog"]))
+        #expect(named.labels == [0, 1, 1])
+        let outcome = try ZeroShotScorer().score(named)
+        #expect(outcome.correctTop1 == [1, 1] && outcome.tiedTop1 == 1)
+        let url = try write("unknown.h5", labels: ["cat", "kitty", "dog"])
+        do {
+            _ = try ZeroShotFeatures.readHDF5(url)
+            Issue.record("an unknown class name accepted")
+        } catch {
+            #expect("\(error)" == "\(url.path): dataset labels, row 1: class name \"kitty\" is not in dataset classnames (2 names)")
+        }
+    }
+
     @Test("fp16 mode rounds to half as upstream's autocast; counts agree with the fp16 golden within one sample")
     func halfPrecision() throws {
         let golden = try EvalFixtures.golden("zeroshot_fixture.json")

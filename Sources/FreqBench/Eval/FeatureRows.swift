@@ -11,16 +11,21 @@ public protocol FeatureRows: Sendable {
     var origin: (file: String, location: String?) { get }
     /// Rows `range` as row-major float32, `range.count × dimension` values.
     func rows(_ range: Range<Int>) throws -> [Float]
-    /// Rows `range` copied into `buffer`, which holds exactly `range.count × dimension` values
-    /// (a scorer reuses one buffer for every batch).
-    func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws
+    /// Calls `body` with rows `range` as contiguous row-major values (`range.count × dimension`):
+    /// in place when the rows are already in memory, else read into `scratch` (which holds at
+    /// least that many values) first. A scorer reuses one scratch buffer for every batch.
+    func withRows<Result>(_ range: Range<Int>, scratch: UnsafeMutableBufferPointer<Float>,
+                          _ body: (UnsafeBufferPointer<Float>) throws -> Result) throws -> Result
 }
 
 extension FeatureRows {
-    public func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+    public func withRows<Result>(_ range: Range<Int>, scratch: UnsafeMutableBufferPointer<Float>,
+                                 _ body: (UnsafeBufferPointer<Float>) throws -> Result) throws -> Result {
         let values = try rows(range)
-        precondition(values.count == buffer.count, "readRows: the buffer does not hold the rows")
-        _ = buffer.update(fromContentsOf: values)
+        precondition(values.count <= scratch.count, "withRows: the scratch buffer does not hold the rows")
+        let filled = UnsafeMutableBufferPointer(rebasing: scratch[0..<values.count])
+        _ = filled.update(fromContentsOf: values)
+        return try body(UnsafeBufferPointer(filled))
     }
 }
 
@@ -46,10 +51,11 @@ public struct InMemoryFeatureRows: FeatureRows {
         Array(values[range.lowerBound * dimension..<range.upperBound * dimension])
     }
 
-    public func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
-        let slice = values[range.lowerBound * dimension..<range.upperBound * dimension]
-        precondition(slice.count == buffer.count, "readRows: the buffer does not hold the rows")
-        _ = buffer.update(fromContentsOf: slice)
+    public func withRows<Result>(_ range: Range<Int>, scratch: UnsafeMutableBufferPointer<Float>,
+                                 _ body: (UnsafeBufferPointer<Float>) throws -> Result) throws -> Result {
+        try values.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[range.lowerBound * dimension..<range.upperBound * dimension]))
+        }
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 /// image features (streamed), labels, class names and per-class per-prompt text features.
 ///
 /// HDF5 layout (see docs/FORMATS.md, "Zero-shot features"): `image_features` N×D, `labels` N
-/// (integer), `classnames` C strings, `text_features` C×P×D raw embeddings (or C×D, one prompt),
+/// (integer class indices, or class names from `classnames`), `classnames` C strings, `text_features` C×P×D raw embeddings (or C×D, one prompt),
 /// or — when classes have different numbers of prompts (clip-rocket synonym lists) — (ΣPᵢ)×D
 /// with `prompt_counts` C (class i's prompts are the next Pᵢ rows).
 /// Torch layout: a directory with `image_features.pt`, `labels.pt`, `text_features.pt` and
@@ -100,8 +100,21 @@ public struct ZeroShotFeatures: Sendable {
         guard labelSet.shape.count == 1 else {
             throw FreqBenchError("expected 1-D labels, found shape \(labelSet.shape)", file: url.path, location: "dataset labels")
         }
-        let labels = try labelSet.readInt64().map { Int($0) }
         let classnames = try file.dataset("classnames").readStrings()
+        let labels: [Int]
+        if labelSet.elementType == .string {
+            // Labels given as class names: each must be one of `classnames`.
+            let index = Dictionary(classnames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            labels = try labelSet.readStrings().enumerated().map { row, name in
+                guard let label = index[name] else {
+                    throw FreqBenchError("class name \"\(name)\" is not in dataset classnames (\(classnames.count) names)",
+                                         file: url.path, location: "dataset labels, row \(row)")
+                }
+                return label
+            }
+        } else {
+            labels = try labelSet.readInt64().map { Int($0) }
+        }
         let text = try file.dataset("text_features")
         let textValues = try text.readFloat32()
         var promptCounts: [Int]?

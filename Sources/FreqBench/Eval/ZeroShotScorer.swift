@@ -84,39 +84,43 @@ public struct ZeroShotScorer: Sendable {
         let dimension = images.dimension
         let rowCount = range.count
         guard rowCount > 0, let a = features.baseAddress, let c = logits.baseAddress else { return }
-        try images.readRows(range, into: UnsafeMutableBufferPointer(rebasing: features[0..<rowCount * dimension]))
-        // Each chunk checks and normalizes its rows and notes its first non-finite value.
+        // Each chunk normalizes its rows from the source into `features` (one pass: no separate
+        // copy) and notes its first non-finite value.
         let chunks = chunkCount(rows: rowCount, work: dimension)
-        let firstBad = UnsafeMutablePointer<Int>.allocate(capacity: chunks)
+        let firstBad = UnsafeMutablePointer<(index: Int, value: Float)>.allocate(capacity: chunks)
         defer { firstBad.deallocate() }
         let badSlots = UncheckedBuffer(base: firstBad)
-        let rows = UncheckedBuffer(base: a)
+        let output = UncheckedBuffer(base: a)
         let precision = self.precision
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            guard let rows = rows.base, let badSlots = badSlots.base else { return }
-            let lower = rowCount * chunk / chunks
-            let upper = rowCount * (chunk + 1) / chunks
-            var bad = Int.max
-            for row in lower..<upper {
-                let values = rows + row * dimension
-                // torch.nn.functional.normalize: x / max(‖x‖₂, 1e-12), the sum taken in order.
-                var sum: Float = 0
-                for index in 0..<dimension { sum += values[index] * values[index] }
-                if !sum.isFinite, let index = (0..<dimension).first(where: { !values[$0].isFinite }) {
-                    bad = row * dimension + index
-                    break
+        try images.withRows(range, scratch: features) { source in
+            let input = UncheckedConstBuffer(base: source.baseAddress)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                guard let input = input.base, let output = output.base, let badSlots = badSlots.base else { return }
+                let lower = rowCount * chunk / chunks
+                let upper = rowCount * (chunk + 1) / chunks
+                var bad: (index: Int, value: Float) = (.max, 0)
+                for row in lower..<upper {
+                    let values = input + row * dimension
+                    let normalized = output + row * dimension
+                    // torch.nn.functional.normalize: x / max(‖x‖₂, 1e-12), the sum taken in order.
+                    var sum: Float = 0
+                    for index in 0..<dimension { sum += values[index] * values[index] }
+                    if !sum.isFinite, let index = (0..<dimension).first(where: { !values[$0].isFinite }) {
+                        bad = (row * dimension + index, values[index])
+                        break
+                    }
+                    let norm = max(sum.squareRoot(), 1e-12)
+                    for index in 0..<dimension { normalized[index] = values[index] / norm }
+                    if precision == .fp16 {
+                        for index in 0..<dimension { normalized[index] = Float(Float16(normalized[index])) }
+                    }
                 }
-                let norm = max(sum.squareRoot(), 1e-12)
-                for index in 0..<dimension { values[index] /= norm }
-                if precision == .fp16 {
-                    for index in 0..<dimension { values[index] = Float(Float16(values[index])) }
-                }
+                (badSlots + chunk).initialize(to: bad)
             }
-            (badSlots + chunk).initialize(to: bad)
         }
-        if let bad = (0..<chunks).map({ firstBad[$0] }).min(), bad != .max {
-            let location = (images.origin.location.map { $0 + ", " } ?? "") + "row \(range.lowerBound + bad / dimension)"
-            throw FreqBenchError("feature value \(a[bad]) is not finite", file: images.origin.file, location: location)
+        if let bad = (0..<chunks).map({ firstBad[$0] }).min(by: { $0.index < $1.index }), bad.index != .max {
+            let location = (images.origin.location.map { $0 + ", " } ?? "") + "row \(range.lowerBound + bad.index / dimension)"
+            throw FreqBenchError("feature value \(bad.value) is not finite", file: images.origin.file, location: location)
         }
         weights.withUnsafeBufferPointer { b in
             guard let b = b.baseAddress else { return }
