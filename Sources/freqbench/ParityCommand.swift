@@ -6,13 +6,15 @@ import FreqBench
 struct ParityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parity",
-        abstract: "Agreement of the builtin annotator with spaCy on a corpus: identical noun sets, exact concept counts, frequent disagreements.",
+        abstract: "Agreement of the builtin annotator with spaCy (or of any two annotators) on a corpus: identical noun sets, exact concept counts, frequent disagreements.",
         discussion: """
             Runs both annotators on the captions and prints the share of captions whose noun-term
             sets are identical, per concept list the share of concepts whose lemmatized count is
             exact (and the largest relative error), and the terms that differ most often with the
             builtin tags of their tokens. Needs spaCy (ci/setup-spacy) and the builtin model
             (ci/setup-builtin).
+            --reference/--candidate compare other pairs, e.g. the fast tagger against the exact
+            port: --reference builtin-exact --candidate builtin (no spaCy needed).
             Example: freqbench parity ../shared/corpora/cc3m_val.tsv --format cc3m --limit 5000
             """)
 
@@ -30,17 +32,28 @@ struct ParityCommand: ParsableCommand {
     @Option(help: "Worker processes/threads per annotator (default: one per core).")
     var workers: Int?
 
+    @Option(help: "Reference annotator.")
+    var reference = "spacy"
+
+    @Option(help: "Annotator compared with the reference: builtin, or builtin-exact (the builtin annotator without its fast tagger).")
+    var candidate = "builtin"
+
     func run() throws {
         let reader = try input.makeReader()
         var captions: [String] = []
         while limit.map({ captions.count < $0 }) ?? true, let record = try reader.next() { captions.append(record.caption) }
         input.reportSkips(command: "parity", of: reader)
         let lists = try conceptLists()
-        let spacy = try AnnotatorRegistry.make("spacy", options: AnnotatorOptions(workers: workers))
-        let builtin = try BuiltinAnnotator(threads: workers)
-        let parity = try AnnotatorParity.measure(captions: captions, reference: spacy, candidate: builtin,
+        let referenceAnnotator = try AnnotatorRegistry.make(reference, options: AnnotatorOptions(workers: workers))
+        guard let candidateAnnotator = try AnnotatorRegistry.make(candidate, options: AnnotatorOptions(workers: workers)) as? BuiltinAnnotator else {
+            throw ValidationError("--candidate must be builtin or builtin-exact (its tags are listed for disagreements)")
+        }
+        let parity = try AnnotatorParity.measure(captions: captions, reference: referenceAnnotator, candidate: candidateAnnotator,
                                                  conceptLists: lists, topDisagreements: top)
-        print(ParityReport.text(parity, reference: spacy.identity, candidate: builtin.identity))
+        print(ParityReport.text(parity, reference: referenceAnnotator.identity, candidate: candidateAnnotator.identity))
+        if candidate == "builtin" {
+            print(String(format: "fast tagger decided %.2f %% of caption tokens (the rest ran the exact network)", 100 * candidateAnnotator.fastDecisionShare))
+        }
     }
 
     private func conceptLists() throws -> [(name: String, concepts: [String])] {

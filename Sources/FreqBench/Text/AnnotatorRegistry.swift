@@ -7,6 +7,7 @@ public enum AnnotatorRegistry {
     static let factories: [String: Factory] = [
         "spacy": { options in try SpacyAnnotator(workers: options.workers, batchSize: options.batchSize ?? 1000) },
         "builtin": { options in try BuiltinAnnotator(threads: options.workers) },
+        "builtin-exact": { options in try BuiltinAnnotator(threads: options.workers, exact: true) },
     ]
 
     /// The annotator used when none is named: `builtin` (spaCy's noun lemmas without Python;

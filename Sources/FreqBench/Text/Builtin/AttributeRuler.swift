@@ -142,38 +142,36 @@ struct AttributeRuler: Sendable {
         var dependency: String
     }
 
-    /// Applies every rule to `tokens` in place; `cache` remembers which single-token rules
-    /// match a (tag, text, space, dependency) combination.
-    func apply(_ tokens: inout [TokenState], cache: inout [SingleTokenKey: [Int]]) {
+    /// What one token matches on its own: the single-token rules, and the alternatives of
+    /// multi-token rules whose first token spec it satisfies (where a match may start).
+    struct SingleTokenMatches {
+        var rules: [Int]
+        var multiTokenStarts: [(rule: Int, alternative: Int)]
+    }
+
+    /// Applies every rule to `tokens` in place; `cache` remembers what a (tag, text, space,
+    /// dependency) combination matches on its own.
+    func apply(_ tokens: inout [TokenState], cache: inout [SingleTokenKey: SingleTokenMatches]) {
         var matches: [(rule: Int, start: Int, end: Int)] = []
         for (position, token) in tokens.enumerated() {
             let key = SingleTokenKey(tag: token.tag, lower: token.lower, isSpace: token.isSpace, dependency: token.dependency)
-            let numbers: [Int]
+            let found: SingleTokenMatches
             if let known = cache[key] {
-                numbers = known
+                found = known
             } else {
-                var found: [Int] = []
-                for number in singleRulesByTag[token.tag] ?? [] where AttributeRuler.matches(rules[number].alternatives[0][0], token) {
-                    found.append(number)
-                }
-                for number in singleRulesAnyTag where rules[number].alternatives.contains(where: { AttributeRuler.matches($0[0], token) }) {
-                    found.append(number)
-                }
-                numbers = found
+                found = singleTokenMatches(token)
                 cache[key] = found
             }
-            for number in numbers { matches.append((number, position, position + 1)) }
-        }
-        for number in multiTokenRules {
-            for alternative in rules[number].alternatives where alternative.count <= tokens.count {
-                for start in 0...(tokens.count - alternative.count) {
-                    var matched = true
-                    for (offset, spec) in alternative.enumerated() where !AttributeRuler.matches(spec, tokens[start + offset]) {
-                        matched = false
-                        break
-                    }
-                    if matched { matches.append((number, start, start + alternative.count)) }
+            for number in found.rules { matches.append((number, position, position + 1)) }
+            for (number, alternativeIndex) in found.multiTokenStarts {
+                let alternative = rules[number].alternatives[alternativeIndex]
+                guard position + alternative.count <= tokens.count else { continue }
+                var matched = true
+                for offset in 1..<max(1, alternative.count) where !AttributeRuler.matches(alternative[offset], tokens[position + offset]) {
+                    matched = false
+                    break
                 }
+                if matched { matches.append((number, position, position + alternative.count)) }
             }
         }
         matches.sort { ($0.rule, $0.start, $0.end) < ($1.rule, $1.start, $1.end) }
@@ -188,6 +186,23 @@ struct AttributeRuler: Sendable {
             if let morph = rule.assignment.morph { tokens[target].morph = morph == "_" ? "" : morph }
             if let lemma = rule.assignment.lemma { tokens[target].lemma = lemma }
         }
+    }
+
+    private func singleTokenMatches(_ token: TokenState) -> SingleTokenMatches {
+        var found = SingleTokenMatches(rules: [], multiTokenStarts: [])
+        for number in singleRulesByTag[token.tag] ?? [] where AttributeRuler.matches(rules[number].alternatives[0][0], token) {
+            found.rules.append(number)
+        }
+        for number in singleRulesAnyTag where rules[number].alternatives.contains(where: { AttributeRuler.matches($0[0], token) }) {
+            found.rules.append(number)
+        }
+        for number in multiTokenRules {
+            for (index, alternative) in rules[number].alternatives.enumerated()
+            where !alternative.isEmpty && AttributeRuler.matches(alternative[0], token) {
+                found.multiTokenStarts.append((number, index))
+            }
+        }
+        return found
     }
 
     static func matches(_ spec: TokenSpec, _ token: TokenState) -> Bool {

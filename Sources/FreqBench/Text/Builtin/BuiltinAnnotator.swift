@@ -7,6 +7,10 @@ import Synchronization
 /// Python (the `parser` is not ported: its labels change the noun set of about 1 caption
 /// in 16,000; see ARCHITECTURE.md).
 ///
+/// By default caption tokens go through `FastTagger` first, and only the tokens it is not
+/// certain of through the full encoder; `exact: true` (the `builtin-exact` annotator) runs
+/// the exact port on every token. Query words always take the exact path.
+///
 /// Work is split into fixed chunks of captions that run on `threads` threads; every chunk
 /// is computed the same way whatever the thread count, so the output never depends on it.
 public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
@@ -16,22 +20,45 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     let model: BuiltinModel
     let tokenizer: BuiltinTokenizer
     let network: TaggerNetwork
+    /// The fast tagger captions use, nil for the exact path only.
+    let fastTagger: FastTagger?
     /// Threads used per call (default: all cores).
     public var threads: Int
     /// Captions per chunk of work.
-    static let chunkSize = 256
+    static let chunkSize = 512
+    /// Lemma and attribute-ruler caches of finished workers, reused by later calls (their
+    /// contents never change a result, only save work).
+    private let idleCaches = Mutex<[WorkerCaches]>([])
 
-    public init(model: BuiltinModel, threads: Int? = nil) {
+    private struct WorkerCaches {
+        var lemmas: [LemmaKey: String] = [:]
+        var ruler: [AttributeRuler.SingleTokenKey: AttributeRuler.SingleTokenMatches] = [:]
+        /// The most entries each cache keeps.
+        static let limit = 200_000
+    }
+
+    /// An annotator on `model`; `exact` skips the fast tagger (every token through the full network).
+    public init(model: BuiltinModel, threads: Int? = nil, exact: Bool = false) {
         self.model = model
         tokenizer = BuiltinTokenizer(rules: model.tokenizerRules)
         network = TaggerNetwork(weights: model.network, vocabulary: model.vocabulary)
+        fastTagger = exact ? nil : model.fastTagger
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        identity = AnnotatorIdentity(name: "builtin", version: "1 en_core_web_sm-3.8.0 \(model.fingerprint)")
+        identity = exact
+            ? AnnotatorIdentity(name: "builtin-exact", version: "1 en_core_web_sm-3.8.0 \(model.fingerprint)")
+            : AnnotatorIdentity(name: "builtin", version: "2 en_core_web_sm-3.8.0 \(model.fingerprint) fast-\(FastTagger.sha256.prefix(12))")
     }
 
     /// Loads the model from `BuiltinModel.defaultDirectory`.
-    public convenience init(threads: Int? = nil) throws {
-        self.init(model: try BuiltinModel(), threads: threads)
+    public convenience init(threads: Int? = nil, exact: Bool = false) throws {
+        self.init(model: try BuiltinModel(), threads: threads, exact: exact)
+    }
+
+    /// The share of the tokens tagged so far on the fast path (captions; not query words)
+    /// that the fast tagger decided (0 on the exact path).
+    public var fastDecisionShare: Double {
+        let tokens = network.tokensTagged.load(ordering: .relaxed)
+        return tokens == 0 ? 0 : Double(network.fastDecisions.load(ordering: .relaxed)) / Double(tokens)
     }
 
     public func captionTerms(_ captions: [String]) throws -> [[String]] {
@@ -41,11 +68,15 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     }
 
     public func queryTerms(_ words: [String]) throws -> [String] {
-        analyze(words).enumerated().map { index, tokens in tokens.last?.lemma ?? words[index] }
+        analyze(words, exact: true).enumerated().map { index, tokens in tokens.last?.lemma ?? words[index] }
     }
 
-    /// The analysed tokens of every text, in input order.
-    public func analyze(_ texts: [String]) -> [[AnalyzedToken]] {
+    /// The analysed tokens of every text, in input order. With the fast tagger (unless
+    /// `exact`), a certain token's tag is the imitation's: its decision class (NN, NNS,
+    /// proper noun, no noun) is the exact one's on all but about 1 in 10⁴ tokens, while the
+    /// fine tag of a non-noun may differ from the exact tagger's.
+    public func analyze(_ texts: [String], exact: Bool = false) -> [[AnalyzedToken]] {
+        let fast = exact ? nil : fastTagger
         let chunkCount = (texts.count + BuiltinAnnotator.chunkSize - 1) / BuiltinAnnotator.chunkSize
         if chunkCount == 0 { return [] }
         let workers = min(threads, chunkCount)
@@ -55,14 +86,18 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         BLAS.threads = 1
         defer { BLAS.threads = savedBLASThreads }
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var lemmaCache: [LemmaKey: String] = [:]
-            var rulerCache: [AttributeRuler.SingleTokenKey: [Int]] = [:]
+            var caches = idleCaches.withLock { $0.popLast() } ?? WorkerCaches()
+            defer {
+                if caches.lemmas.count > WorkerCaches.limit { caches.lemmas = [:] }
+                if caches.ruler.count > WorkerCaches.limit { caches.ruler = [:] }
+                idleCaches.withLock { $0.append(caches) }
+            }
             while true {
                 let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
                 if chunk >= chunkCount { break }
                 let start = chunk * BuiltinAnnotator.chunkSize
                 let end = min(texts.count, start + BuiltinAnnotator.chunkSize)
-                let analysed = analyzeChunk(texts[start..<end], lemmaCache: &lemmaCache, rulerCache: &rulerCache)
+                let analysed = analyzeChunk(texts[start..<end], fast: fast, lemmaCache: &caches.lemmas, rulerCache: &caches.ruler)
                 results.withLock { $0[chunk] = analysed }
             }
         }
@@ -76,10 +111,10 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     }
 
     private func analyzeChunk(
-        _ texts: ArraySlice<String>, lemmaCache: inout [LemmaKey: String], rulerCache: inout [AttributeRuler.SingleTokenKey: [Int]]
+        _ texts: ArraySlice<String>, fast: FastTagger?, lemmaCache: inout [LemmaKey: String], rulerCache: inout [AttributeRuler.SingleTokenKey: AttributeRuler.SingleTokenMatches]
     ) -> [[AnalyzedToken]] {
         let docs = texts.map { tokenizer.tokenize($0) }
-        let tagIndexes = network.tagIndexes(docs)
+        let tagIndexes = network.tagIndexes(docs, fast: fast)
         var output: [[AnalyzedToken]] = []
         output.reserveCapacity(docs.count)
         for (doc, tags) in zip(docs, tagIndexes) {

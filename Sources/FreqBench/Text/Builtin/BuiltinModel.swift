@@ -22,6 +22,9 @@ public final class BuiltinModel: Sendable {
     let attributeRuler: AttributeRuler
     /// Rule-lemmatizer tables.
     let lemmatizer: RuleLemmatizer
+    /// The fast tagger: `fast-tagger.bin` in the model folder if there is one, else the
+    /// committed `Models/fast-tagger.bin` of the repository (same SHA-256 either way).
+    let fastTagger: FastTagger
     /// SHA-256 of model.json and weights.bin (from manifest.json), for the annotator version.
     public let fingerprint: String
 
@@ -67,6 +70,11 @@ public final class BuiltinModel: Sendable {
         tags = try reader.array(root, "tags").map { try reader.string($0) }
         attributeRuler = try AttributeRuler(json: try reader.member(root, "attributeRuler"), reader: reader)
         lemmatizer = try RuleLemmatizer(json: try reader.member(root, "lemmatizer"), reader: reader)
+        let besideModel = directory.appendingPathComponent(FastTagger.fileName)
+        fastTagger = try FastTagger(
+            contentsOf: FileManager.default.fileExists(atPath: besideModel.path)
+                ? besideModel : DataPaths.repositoryRoot.appendingPathComponent(FastTagger.relativePath),
+            tags: tags, width: network.width)
         let manifest = try JSONParser.parse(contentsOf: manifestURL)
         let manifestReader = ModelReader(file: manifestURL.path)
         let outputs = try manifestReader.member(manifest, "outputs")

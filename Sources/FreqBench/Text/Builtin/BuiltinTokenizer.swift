@@ -39,6 +39,8 @@ final class BuiltinTokenizer: Sendable {
 
     /// The tokens of `text`.
     func tokenize(_ text: String) -> [TextToken] {
+        var utf8 = text
+        if let tokens = utf8.withUTF8({ tokenizeASCII($0) }) { return tokens }
         let scalars = Array(text.unicodeScalars)
         guard let first = scalars.first else { return [] }
         var tokens: [TextToken] = []
@@ -62,10 +64,39 @@ final class BuiltinTokenizer: Sendable {
         return tokens
     }
 
+    /// `tokenize` for an all-ASCII text (nil otherwise): the same steps on its bytes,
+    /// without decoding scalars.
+    private func tokenizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [TextToken]? {
+        guard let first = bytes.first, bytes.allSatisfy({ $0 < 0x80 }) else { return bytes.isEmpty ? [] : nil }
+        func isSpace(_ byte: UInt8) -> Bool { (0x09...0x0D).contains(byte) || (0x1C...0x20).contains(byte) }
+        var tokens: [TextToken] = []
+        tokens.reserveCapacity(bytes.count / 4 + 2)
+        var start = 0
+        var inWhitespace = isSpace(first)
+        for index in bytes.indices where isSpace(bytes[index]) != inWhitespace {
+            if start < index { appendChunk(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self), to: &tokens) }
+            if bytes[index] == 0x20 {
+                if !tokens.isEmpty { tokens[tokens.count - 1].spaceAfter = true }
+                start = index + 1
+            } else {
+                start = index
+            }
+            inWhitespace.toggle()
+        }
+        if start < bytes.count {
+            appendChunk(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self), to: &tokens)
+        }
+        applySpecialCaseMatches(&tokens)
+        return tokens
+    }
+
     private func appendChunk(_ scalars: ArraySlice<Unicode.Scalar>, to tokens: inout [TextToken]) {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
-        let chunk = String(view)
+        appendChunk(String(view), to: &tokens)
+    }
+
+    private func appendChunk(_ chunk: String, to tokens: inout [TextToken]) {
         let pieces: [SpecialToken]
         if let special = rules.specials[chunk] {
             pieces = special

@@ -34,6 +34,9 @@ final class TaggerNetwork: Sendable {
     /// First encoder layer output (before the residual) of a row whose window is all zeros.
     private let zeroWindowOutput: [Float]
     private static let padding = 4
+    /// Tokens tagged so far with a fast tagger, and how many of them it decided.
+    let tokensTagged = Atomic<Int>(0)
+    let fastDecisions = Atomic<Int>(0)
 
     init(weights: TaggerWeights, vocabulary: Vocabulary, cacheLimit: Int = 60_000) {
         self.weights = weights
@@ -60,8 +63,10 @@ final class TaggerNetwork: Sendable {
         zeroWindowOutput = zero
     }
 
-    /// The index of the best tag of every token of every doc.
-    func tagIndexes(_ docs: [[TextToken]]) -> [[Int]] {
+    /// The index of the best tag of every token of every doc: the exact tagger's, or where
+    /// `fast` is given and certain of a token's decision class, the fast tagger's (see
+    /// `FastTagger`); the later encoder layers then run only where uncertain tokens need them.
+    func tagIndexes(_ docs: [[TextToken]], fast: FastTagger? = nil) -> [[Int]] {
         let width = weights.width
         let pieces = weights.pieces
         let outputs = width * pieces
@@ -113,18 +118,6 @@ final class TaggerNetwork: Sendable {
                 for (key, entry) in fresh where cache.count < cacheLimit { cache[key] = entry }
             }
         }
-        var distance = [Int](repeating: Int.max, count: rows)
-        var last = Int.min / 2
-        for r in 0..<rows {
-            if rowEntry[r] >= 0 { last = r }
-            distance[r] = r - last
-        }
-        last = Int.max / 2
-        for r in stride(from: rows - 1, through: 0, by: -1) {
-            if rowEntry[r] >= 0 { last = r }
-            distance[r] = min(distance[r], last - r)
-        }
-
         // Layer 0 + encoder layer 1 from the cached per-token vectors.
         var hidden = [Float](repeating: 0, count: rows * width)
         var sum = [Float](repeating: 0, count: outputs)
@@ -160,7 +153,24 @@ final class TaggerNetwork: Sendable {
             }
         }
 
-        // Encoder layers 2...: only rows within reach of a token's output.
+        // The fast tagger decides the tokens it is certain of; the rest are exact.
+        var fastTags = [Int](repeating: -1, count: tokenCount)
+        if let fast {
+            fastTags = fastTagIndexes(fast, hidden: hidden, tokenRows: tokenRows)
+            fastDecisions.add(fastTags.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }, ordering: .relaxed)
+            tokensTagged.add(tokenCount, ordering: .relaxed)
+        }
+        let exactRows = zip(tokenRows, fastTags).compactMap { $1 < 0 ? $0 : nil }
+        var distance = [Int](repeating: Int.max / 2, count: rows)
+        var previous = Int.min / 2
+        var nextExact = 0
+        for r in 0..<rows {
+            if nextExact < exactRows.count && exactRows[nextExact] == r { previous = r; nextExact += 1 }
+            let following = nextExact < exactRows.count ? exactRows[nextExact] : Int.max / 2
+            distance[r] = min(r - previous, following - r)
+        }
+
+        // Encoder layers 2...: only rows within reach of an exact token's output.
         let depth = weights.layers.count - 1
         var window: [Float] = []
         var product: [Float] = []
@@ -169,8 +179,9 @@ final class TaggerNetwork: Sendable {
             let reach = depth - layerNumber
             let selected = (0..<rows).filter { distance[$0] <= reach }
             let count = selected.count
-            if window.count < count * width * 3 { window = [Float](repeating: 0, count: count * width * 3) }
-            if product.count < count * outputs { product = [Float](repeating: 0, count: count * outputs) }
+            if count == 0 { break }
+            if window.count < count * width * 3 { window = TaggerNetwork.uninitialized(count * width * 3) }
+            if product.count < count * outputs { product = TaggerNetwork.uninitialized(count * outputs) }
             hidden.withUnsafeMutableBufferPointer { x in
                 window.withUnsafeMutableBufferPointer { w in
                     product.withUnsafeMutableBufferPointer { y in
@@ -192,34 +203,43 @@ final class TaggerNetwork: Sendable {
             }
         }
 
-        // Softmax logits of the token rows -> argmax.
+        // Softmax logits of the exact token rows -> argmax.
         let tagCount = weights.softmaxBias.count
-        var tokenHidden = [Float](repeating: 0, count: tokenCount * width)
-        var logits = [Float](repeating: 0, count: tokenCount * tagCount)
-        hidden.withUnsafeBufferPointer { x in
-            tokenHidden.withUnsafeMutableBufferPointer { t in
-                for (index, r) in tokenRows.enumerated() {
-                    (t.baseAddress! + index * width).update(from: x.baseAddress! + r * width, count: width)
+        let exactCount = exactRows.count
+        var tokenHidden = TaggerNetwork.uninitialized(max(1, exactCount) * width)
+        var logits = TaggerNetwork.uninitialized(max(1, exactCount) * tagCount)
+        if exactCount > 0 {
+            hidden.withUnsafeBufferPointer { x in
+                tokenHidden.withUnsafeMutableBufferPointer { t in
+                    for (index, r) in exactRows.enumerated() {
+                        (t.baseAddress! + index * width).update(from: x.baseAddress! + r * width, count: width)
+                    }
                 }
             }
-        }
-        tokenHidden.withUnsafeBufferPointer { h in
-            weights.softmaxWeights.withUnsafeBufferPointer { w in
-                logits.withUnsafeMutableBufferPointer { l in
-                    BLAS.sgemm(h.baseAddress!, w.baseAddress!, l.baseAddress!, m: tokenCount, n: tagCount, k: width, transposeB: true)
+            tokenHidden.withUnsafeBufferPointer { h in
+                weights.softmaxWeights.withUnsafeBufferPointer { w in
+                    logits.withUnsafeMutableBufferPointer { l in
+                        BLAS.sgemm(h.baseAddress!, w.baseAddress!, l.baseAddress!, m: exactCount, n: tagCount, k: width, transposeB: true)
+                    }
                 }
             }
         }
         var result: [[Int]] = []
         result.reserveCapacity(docs.count)
         var tokenIndex = 0
+        var exactIndex = 0
         logits.withUnsafeBufferPointer { l in
             weights.softmaxBias.withUnsafeBufferPointer { b in
                 for doc in docs {
                     var tags: [Int] = []
                     tags.reserveCapacity(doc.count)
                     for _ in doc {
-                        let base = l.baseAddress! + tokenIndex * tagCount
+                        if fastTags[tokenIndex] >= 0 {
+                            tags.append(fastTags[tokenIndex])
+                            tokenIndex += 1
+                            continue
+                        }
+                        let base = l.baseAddress! + exactIndex * tagCount
                         var best = 0
                         var bestValue = base[0] + b[0]
                         for tag in 1..<tagCount where base[tag] + b[tag] > bestValue {
@@ -228,12 +248,57 @@ final class TaggerNetwork: Sendable {
                         }
                         tags.append(best)
                         tokenIndex += 1
+                        exactIndex += 1
                     }
                     result.append(tags)
                 }
             }
         }
         return result
+    }
+
+    /// The fast tagger's certain tag of every token (-1 where it is not certain), from the
+    /// first encoder layer's output rows around each token.
+    private func fastTagIndexes(_ fast: FastTagger, hidden: [Float], tokenRows: [Int]) -> [Int] {
+        let width = weights.width
+        let tagCount = weights.softmaxBias.count
+        let count = tokenRows.count
+        var windows = TaggerNetwork.uninitialized(count * fast.inputs)
+        var activations = TaggerNetwork.uninitialized(count * fast.hidden)
+        var scores = TaggerNetwork.uninitialized(count * tagCount)
+        hidden.withUnsafeBufferPointer { x in
+            windows.withUnsafeMutableBufferPointer { w in
+                for (index, r) in tokenRows.enumerated() {
+                    // Token rows have at least `padding` (>= radius) rows on each side.
+                    (w.baseAddress! + index * fast.inputs).update(from: x.baseAddress! + (r - fast.radius) * width, count: fast.inputs)
+                }
+            }
+        }
+        windows.withUnsafeBufferPointer { w in
+            fast.hiddenWeights.withUnsafeBufferPointer { m in
+                activations.withUnsafeMutableBufferPointer { a in
+                    BLAS.sgemm(w.baseAddress!, m.baseAddress!, a.baseAddress!, m: count, n: fast.hidden, k: fast.inputs, transposeB: true)
+                }
+            }
+        }
+        activations.withUnsafeMutableBufferPointer { a in
+            fast.hiddenBias.withUnsafeBufferPointer { b in
+                for index in 0..<count {
+                    let row = a.baseAddress! + index * fast.hidden
+                    for unit in 0..<fast.hidden { row[unit] = max(0, row[unit] + b[unit]) }
+                }
+            }
+        }
+        activations.withUnsafeBufferPointer { a in
+            fast.outputWeights.withUnsafeBufferPointer { m in
+                scores.withUnsafeMutableBufferPointer { y in
+                    BLAS.sgemm(a.baseAddress!, m.baseAddress!, y.baseAddress!, m: count, n: tagCount, k: fast.hidden, transposeB: true)
+                }
+            }
+        }
+        return scores.withUnsafeBufferPointer { y in
+            (0..<count).map { fast.certainTag(scores: y.baseAddress! + $0 * tagCount) ?? -1 }
+        }
     }
 
     /// For each key: its mixed embedding (width) and the first encoder layer's three block
@@ -257,7 +322,7 @@ final class TaggerNetwork: Sendable {
                 }
             }
         }
-        var product = [Float](repeating: 0, count: keys.count * outputs)
+        var product = TaggerNetwork.uninitialized(keys.count * outputs)
         let mixing = weights.layers[0]
         concatenated.withUnsafeBufferPointer { x in
             mixing.weights.withUnsafeBufferPointer { w in
@@ -266,7 +331,7 @@ final class TaggerNetwork: Sendable {
                 }
             }
         }
-        var embedded = [Float](repeating: 0, count: keys.count * width)
+        var embedded = TaggerNetwork.uninitialized(keys.count * width)
         product.withUnsafeBufferPointer { y in
             embedded.withUnsafeMutableBufferPointer { e in
                 for index in keys.indices {
@@ -274,7 +339,7 @@ final class TaggerNetwork: Sendable {
                 }
             }
         }
-        var projections = [Float](repeating: 0, count: keys.count * 3 * outputs)
+        var projections = TaggerNetwork.uninitialized(keys.count * 3 * outputs)
         embedded.withUnsafeBufferPointer { e in
             firstLayerBlocks.withUnsafeBufferPointer { w in
                 projections.withUnsafeMutableBufferPointer { p in
@@ -283,7 +348,7 @@ final class TaggerNetwork: Sendable {
             }
         }
         let entrySize = width + 3 * outputs
-        var result = [Float](repeating: 0, count: keys.count * entrySize)
+        var result = TaggerNetwork.uninitialized(keys.count * entrySize)
         for index in keys.indices {
             result.replaceSubrange((index * entrySize)..<(index * entrySize + width), with: embedded[(index * width)..<((index + 1) * width)])
             result.replaceSubrange((index * entrySize + width)..<((index + 1) * entrySize), with: projections[(index * 3 * outputs)..<((index + 1) * 3 * outputs)])
@@ -305,6 +370,12 @@ final class TaggerNetwork: Sendable {
             default: return 0
             }
         }
+    }
+
+    /// An array whose contents are unspecified: only for buffers written in full before
+    /// they are read (sgemm outputs with beta 0, gathered windows), to skip zero-filling.
+    private static func uninitialized(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// `LayerNorm(Maxout(product + b))` of one row (`product` = W · input, width × pieces

@@ -1,0 +1,115 @@
+import Foundation
+
+/// A small linear imitation of the tagger that reads the first encoder layer's output
+/// (cheap: that layer is cached per token type) and decides a token on its own only when
+/// it is certain; every other token goes through the remaining encoder layers exactly.
+///
+/// What a caption's noun set depends on is a token's *decision class*: `NN`, `NNS`,
+/// `NNP`/`NNPS` (both PROPN with the text as lemma) or "no noun" (every other tag; the
+/// attribute ruler's noun decisions read only the token's own tag and text). The imitation
+/// is a one-hidden-layer perceptron that scores all tags as
+/// `W₂ · relu(W₁ · [h₁[i−r] … h₁[i+r]] + b₁) + b₂`; a class scores its best tag, and a
+/// token is *certain* when its best class leads every other class by at least `threshold`.
+/// A certain token gets the imitation's best tag, which is the exact tag's class on all but
+/// about 1 in 10⁴ tokens of held-out text (measured; see ARCHITECTURE.md).
+///
+/// Trained by scripts/train_fast_tagger.py; the file (format in docs/FORMATS.md) is
+/// committed as `Models/fast-tagger.bin` and checked against `FastTagger.sha256` at load.
+struct FastTagger: Sendable {
+    /// SHA-256 of the committed weights file this code was written for.
+    static let sha256 = "42855355148beffec6ec95e6b61eb608897497967919888cf63c595ce2353601"
+    /// Where the committed weights file lives, relative to the repository root.
+    static let relativePath = "Models/fast-tagger.bin"
+    /// Its name when it is copied next to a model folder outside the repository.
+    static let fileName = "fast-tagger.bin"
+    static let magic = Array("FBFAST01".utf8)
+
+    /// Rows of first-layer output read on each side of the token.
+    let radius: Int
+    /// Inputs per token: (2 · radius + 1) · width.
+    let inputs: Int
+    /// Hidden units.
+    let hidden: Int
+    /// hidden × inputs and tags × hidden, row-major, with their biases.
+    let hiddenWeights: [Float]
+    let hiddenBias: [Float]
+    let outputWeights: [Float]
+    let bias: [Float]
+    /// The least lead of the best decision class over every other one that makes a token certain.
+    let threshold: Float
+    /// The decision class of every tag (0 NN, 1 NNS, 2 NNP/NNPS, 3 no noun).
+    let decisionClass: [Int]
+    static let classCount = 4
+
+    /// The decision class of a fine-grained tag.
+    static func decisionClass(of tag: String) -> Int {
+        switch tag {
+        case "NN": return 0
+        case "NNS": return 1
+        case "NNP", "NNPS": return 2
+        default: return 3
+        }
+    }
+
+    /// Reads and checks the weights file: SHA-256, magic, and shapes that fit `tags` and `width`.
+    init(contentsOf url: URL, tags: [String], width: Int) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw FreqBenchError("cannot read the fast-tagger weights (committed with the repository; set FREQBENCH_ROOT to the repository)", file: url.path)
+        }
+        var hasher = SHA256()
+        hasher.update(data)
+        let digest = hasher.hexDigest()
+        guard digest == FastTagger.sha256 else {
+            throw FreqBenchError("fast-tagger weights have SHA-256 \(digest), expected \(FastTagger.sha256)", file: url.path)
+        }
+        let bytes = [UInt8](data)
+        func word(_ index: Int) -> UInt32 {
+            let offset = 8 + 4 * index
+            return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+        }
+        let headerWords = 5
+        guard bytes.count >= 8 + 4 * headerWords, Array(bytes[0..<8]) == FastTagger.magic else {
+            throw FreqBenchError("not a fast-tagger weights file (expected magic FBFAST01)", file: url.path)
+        }
+        let radius = Int(word(0)), inputs = Int(word(1)), hidden = Int(word(2)), tagCount = Int(word(3))
+        let threshold = Float(bitPattern: word(4))
+        let sizes = [hidden * inputs, hidden, tagCount * hidden, tagCount]
+        guard radius <= 4, inputs == (2 * radius + 1) * width, tagCount == tags.count, hidden > 0,
+              bytes.count == 8 + 4 * (headerWords + sizes.reduce(0, +))
+        else {
+            throw FreqBenchError("fast-tagger weights: radius \(radius), \(inputs) inputs, \(hidden) hidden, \(tagCount) tags, \(bytes.count) bytes do not fit width \(width) and \(tags.count) tags", file: url.path)
+        }
+        var next = headerWords
+        func tensor(_ count: Int) -> [Float] {
+            defer { next += count }
+            return (next..<(next + count)).map { Float(bitPattern: word($0)) }
+        }
+        self.radius = radius
+        self.inputs = inputs
+        self.hidden = hidden
+        self.threshold = threshold
+        hiddenWeights = tensor(sizes[0])
+        hiddenBias = tensor(sizes[1])
+        outputWeights = tensor(sizes[2])
+        bias = tensor(sizes[3])
+        decisionClass = tags.map(FastTagger.decisionClass(of:))
+    }
+
+    /// The imitation's best tag of one token from its `tags` scores (W₂ · hidden, without
+    /// the bias), or nil when it is not certain of the token's decision class.
+    func certainTag(scores: UnsafePointer<Float>) -> Int? {
+        var classBest = SIMD4<Float>(repeating: -.infinity)
+        var best = 0
+        var bestValue = -Float.infinity
+        for tag in 0..<bias.count {
+            let value = scores[tag] + bias[tag]
+            if value > bestValue { bestValue = value; best = tag }
+            let decision = decisionClass[tag]
+            if value > classBest[decision] { classBest[decision] = value }
+        }
+        let bestClass = decisionClass[best]
+        classBest[bestClass] = -.infinity
+        return bestValue - classBest.max() >= threshold ? best : nil
+    }
+}
