@@ -28,7 +28,7 @@ struct IndexImageCommand: ParsableCommand {
     @Flag(help: "Keep a sample id that occurs twice (upstream's behaviour: image counts count it twice, integrated counts once).")
     var allowDuplicateIds = false
 
-    @Option(help: "Hits held in memory before a partial run is written and merged at the end (bounds memory; ~20 bytes per hit).")
+    @Option(help: "Hits held in memory before a partial run is written and merged at the end (bounds memory: 8 bytes per hit, plus 4 per posting while a run is written).")
     var hitBudget = 16 << 20
 
     func run() throws {

@@ -177,6 +177,77 @@ struct ImageIndexTests {
         #expect((0..<37).reduce(0) { $0 + index.postingCount(threshold: position, tag: $1) } == expected)
     }
 
+    /// Values that test the vectorised scan: both sides of every threshold by one unit in the
+    /// last place, exact thresholds, negatives, -0, +-infinity and plain small and large values.
+    func edgeValues(_ precision: TagPrecision, generator: inout SplitMix64) -> [Double] {
+        var values: [Double] = [0, -0.0, -0.9, -0.55, .infinity, -.infinity, 1, 0.3, 0.999]
+        for threshold in Self.allThresholds {
+            switch precision {
+            case .float16:
+                let h = threshold.float16
+                values += [h.nextDown, h, h.nextUp].map { Double($0) }
+            case .float32:
+                let h = threshold.float32
+                values += [h.nextDown, h, h.nextUp].map { Double($0) }
+            }
+            values.append(threshold.value)
+        }
+        return values + (0..<8).map { _ in Double(generator.next() % 1000) / 1000 }
+    }
+
+    @Test("the vectorised scan tags exactly the values a value-by-value comparison tags",
+          arguments: [TagPrecision.float16, .float32])
+    func scanEqualsValueByValue(precision: TagPrecision) throws {
+        let directory = try TemporaryDirectory.make()
+        var generator = SplitMix64(seed: precision == .float16 ? 11 : 12)
+        let edges = edgeValues(precision, generator: &generator)
+        // 71 tags: rows straddle the 64-byte lines; most values small, some from the edge list.
+        let width = 71, rowCount = 90
+        let tags = (0..<width).map { "t\($0)" }
+        var values: [[Double]] = []
+        for _ in 0..<rowCount {
+            values.append((0..<width).map { _ in
+                generator.next() % 5 == 0 ? edges[Int(generator.next() % UInt64(edges.count))] : Double(generator.next() % 400) / 1000
+            })
+        }
+        // Decreasing ids: every list must come out sorted.
+        let ids = (0..<rowCount).map { Int64(1_000 - 3 * $0) }
+        let url = directory.appendingPathComponent("edges.h5")
+        switch precision {
+        case .float16: try TagProbabilityFile.write(url, float16: values.map { $0.map { Float16($0) } }, ids: ids, tags: tags, chunkRows: 13)
+        case .float32: try TagProbabilityFile.write(url, float32: values.map { $0.map { Float($0) } }, ids: ids, tags: tags, chunkRows: 13)
+        }
+        let out = directory.appendingPathComponent("index")
+        try ImageIndexWriter.write(try ImageIndexBuilder(thresholds: Self.allThresholds).build([url]), to: out)
+        let index = try ImageIndex.open(out)
+        var checked = 0
+        for (position, threshold) in Self.allThresholds.enumerated() {
+            for column in 0..<width {
+                let expected = (0..<rowCount).filter { row in
+                    switch precision {
+                    case .float16: threshold.isExceeded(by: Float16(values[row][column]))
+                    case .float32: threshold.isExceeded(by: Float(values[row][column]))
+                    }
+                }.map { UInt32(ids[$0]) }.sorted()
+                #expect(index.postings(threshold: position, tag: column) == expected, "threshold \(threshold), tag \(column)")
+                checked += expected.count
+            }
+        }
+        #expect(checked > 1_000)
+
+        // A NaN anywhere in a line (not only in the tail) is found, with its row and column.
+        var withNaN = values
+        withNaN[57][40] = .nan
+        let nanURL = directory.appendingPathComponent("nan.h5")
+        switch precision {
+        case .float16: try TagProbabilityFile.write(nanURL, float16: withNaN.map { $0.map { Float16($0) } }, ids: ids, tags: tags, chunkRows: 13)
+        case .float32: try TagProbabilityFile.write(nanURL, float32: withNaN.map { $0.map { Float($0) } }, ids: ids, tags: tags, chunkRows: 13)
+        }
+        #expect { _ = try ImageIndexBuilder(thresholds: Self.allThresholds).build([nanURL]) } throws: {
+            "\($0)".contains("row 57, column 40") && "\($0)".contains("'t40'")
+        }
+    }
+
     @Test("a sample id in two inputs is an error unless duplicates are allowed")
     func duplicateIDs() throws {
         let directory = try TemporaryDirectory.make()

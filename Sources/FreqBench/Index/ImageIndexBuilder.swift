@@ -24,8 +24,9 @@ public struct ImageIndexBuilder: Sendable {
     }
 
     /// Hits held in memory before `build(_:to:)` writes them out as a temporary run (a partial
-    /// index) to merge at the end, so memory is bounded by this and the block size, not by N.
-    /// About 20 bytes per hit at peak (default: 16M hits).
+    /// index) to merge at the end, so memory is bounded by this and the block size, not by N:
+    /// 8 bytes per hit held, plus 4 per posting (a hit is a posting at each threshold it
+    /// exceeds) while a run is turned into lists (default: 16M hits).
     public var hitBudget = 16 << 20
 
     /// Reads `files` (in order; their rows form one sequence for `shard`) and returns the postings
@@ -89,15 +90,17 @@ public struct ImageIndexBuilder: Sendable {
         let selected = shard?.rows(of: totalRows) ?? 0..<totalRows
         var runRows = 0
         var emitted = false
-        var allHits: [UInt64] = []
+        var columns = TagHitColumns(width: width, thresholdCount: thresholds.count)
+        var lastID: UInt32?
+        var idsIncrease = true
         /// Hands the hits so far to `run` as postings of the rows read since the last run.
         func emit() throws {
             guard runRows > 0 || !emitted else { return }
             var postings = ImagePostings(precision: first.precision, thresholds: thresholds, tags: first.tags,
                                          sampleCount: runRows, duplicateIDsAllowed: allowDuplicateIDs)
-            (postings.ids, postings.offsets) = Self.distribute(allHits, width: width, thresholdCount: thresholds.count)
-            allHits.removeAll(keepingCapacity: true)
-            if let duplicate = postings.sortAndFindDuplicate(), !allowDuplicateIDs {
+            (postings.ids, postings.offsets) = columns.postings()
+            columns.removeAll()
+            if !idsIncrease, let duplicate = postings.sortAndFindDuplicate(), !allowDuplicateIDs {
                 throw try duplicateError(duplicate, sources: sources)
             }
             try run(postings)
@@ -126,60 +129,33 @@ public struct ImageIndexBuilder: Sendable {
         let reader = TagProbabilityBlockReader(sources: sources, plans: plans,
                                                bufferBytes: maximumBlockRows * width * first.precision.byteWidth)
         defer { reader.finish() }
-        var hits: [TagThresholdScanner.Hit] = []
+        // Room for every value of the largest block (pages are touched only as hits are written).
+        let hits = UnsafeMutableBufferPointer<TagThresholdScanner.Hit>.allocate(capacity: max(1, maximumBlockRows * width))
+        defer { hits.deallocate() }
         while let block = try reader.next() {
             let source = sources[block.plan.source]
             let rows = block.plan.rows
-            hits.removeAll(keepingCapacity: true)
-            try scanner.scan(block.bits, rows: rows.count, width: width, into: &hits) { row, column in
+            let found = try scanner.scan(block.bits, rows: rows.count, width: width, into: hits) { row, column in
                 FreqBenchError("probability is NaN at row \(rows.lowerBound + row), column \(column) (tag '\(source.tags[column])')",
                                file: source.url.path, location: "dataset \(TagProbabilities.probabilitiesDataset)")
             }
-            // Hits in file order, packed (column << 40 | id << 8 | thresholds exceeded);
-            // distributed to the tags' lists once at the end (cache-friendly counting sort).
-            for hit in hits {
-                let id = UInt64(block.ids[Int(hit >> 32)])
-                allHits.append((hit >> 8 & 0xFF_FFFF) << 40 | id << 8 | (hit & 0xFF))
+            // Hits in file order, grouped by tag as they come (the reader is reading meanwhile).
+            block.ids.withUnsafeBufferPointer { ids in
+                for hit in hits[..<found] {
+                    columns.append(column: Int(hit >> 8 & 0xFF_FFFF), id: ids[Int(hit >> 32)], exceeded: Int(hit & 0xFF))
+                }
+            }
+            // Strictly increasing ids make every list sorted and free of repeats.
+            for id in block.ids {
+                if let lastID, id <= lastID { idsIncrease = false }
+                lastID = id
             }
             reader.recycle()
             progress?.advance(by: rows.count)
             runRows += rows.count
-            if allHits.count > budget { try emit() }
+            if columns.count > budget { try emit() }
         }
         try emit()
-    }
-
-    /// Splits packed hits (column << 40 | id << 8 | thresholds exceeded) into the
-    /// threshold-major lists, keeping hit order within a list (the exceeded thresholds of a
-    /// hit are a prefix of the ascending thresholds).
-    static func distribute(_ hits: [UInt64], width: Int, thresholdCount: Int) -> (ids: [UInt32], offsets: [Int]) {
-        // 1. Group by column (one scattered write per hit, to `width` cache-resident cursors).
-        var columnStart = [Int](repeating: 0, count: width + 1)
-        for hit in hits { columnStart[Int(hit >> 40) + 1] += 1 }
-        for column in 0..<width { columnStart[column + 1] += columnStart[column] }
-        var cursor = Array(columnStart.dropLast())
-        let grouped = [UInt64](unsafeUninitializedCapacity: hits.count) { buffer, initialized in
-            for hit in hits {
-                let column = Int(hit >> 40)
-                buffer[cursor[column]] = hit & 0xFF_FFFF_FFFF
-                cursor[column] += 1
-            }
-            initialized = hits.count
-        }
-        // 2. Threshold-major lists, read sequentially from each column's group.
-        let listCount = thresholdCount * width
-        var offsets = [Int](repeating: 0, count: listCount + 1)
-        var ids: [UInt32] = []
-        ids.reserveCapacity(hits.count * thresholdCount)
-        for threshold in 0..<thresholdCount {
-            for column in 0..<width {
-                for position in columnStart[column]..<columnStart[column + 1] where Int(grouped[position] & 0xFF) > threshold {
-                    ids.append(UInt32(truncatingIfNeeded: grouped[position] >> 8))
-                }
-                offsets[threshold * width + column + 1] = ids.count
-            }
-        }
-        return (ids, offsets)
     }
 
     /// An error naming where a repeated sample id occurs (read again only on this error path).

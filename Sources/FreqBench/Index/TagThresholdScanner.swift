@@ -3,12 +3,22 @@ import Foundation
 /// Finds, in a block of stored tag probabilities, every (row, column) above a set of thresholds.
 ///
 /// One pass serves all thresholds. Non-negative IEEE floats order like their bit patterns read
-/// as unsigned integers, so the scan tests the raw bits against the smallest threshold's bits,
-/// four float16 (or two float32) values per 64-bit word at a time (SWAR: add `0x7FFF - limit` to
-/// each lane's low 15 bits, so the lane's top bit ends up set exactly when the value's bits
-/// exceed the limit or the value is negative). Only the few candidates (values above the limit,
-/// negative values, NaN) are decoded and compared exactly, in the storage precision
-/// (see `TagThreshold`).
+/// as unsigned integers, so the scan compares raw bits, never converting a value:
+///
+/// 1. Filter, 64 bytes (one cache line: 32 float16 or 16 float32 values) at a time, in
+///    SIMD registers and without branches: `limit - (bits & magnitude)` is negative in a lane
+///    exactly when the value's magnitude lies above the smallest threshold (or it is NaN).
+///    The lines with such a lane are recorded (the write always happens, the count advances
+///    by 0 or 1), one tile of lines at a time, so step 2 finds them still in the L1 cache.
+/// 2. Decode each recorded line: its flagged lanes are gathered into a mask in lane order
+///    (SWAR: add `limit`'s complement to each lane's low bits, so a lane's top bit is set
+///    exactly when its bits exceed the limit or it is negative; a multiply gathers a word's
+///    top bits) and visited in increasing order with `trailingZeroBitCount`. Each candidate is then compared exactly, in the storage
+///    precision (see `TagThreshold`), against every threshold; a NaN throws, negative values
+///    (and -0) are never above.
+///
+/// Typical RAM++ rows have a few dozen values above 0.5 among thousands, so step 1 touches
+/// every byte once and step 2 runs for a few lines per row.
 struct TagThresholdScanner {
     /// Thresholds, ascending.
     let thresholds: [TagThreshold]
@@ -20,150 +30,187 @@ struct TagThresholdScanner {
     /// A hit: row (bits 32...63), column (bits 8...31) and the number of thresholds exceeded (bits 0...7).
     typealias Hit = UInt64
 
+    /// Lines (64 bytes) filtered before their candidates are decoded.
+    private static let tileLines = 64
+
     init(thresholds: [TagThreshold], precision: TagPrecision) {
         self.thresholds = thresholds.sorted()
+        precondition(self.thresholds.count < 256, "at most 255 thresholds (a hit counts them in 8 bits)")
         self.precision = precision
         float16Bits = self.thresholds.map(\.float16.bitPattern)
         float32Bits = self.thresholds.map(\.float32.bitPattern)
     }
 
-    /// Appends to `hits` every value above the smallest threshold, with how many of the
-    /// (ascending) thresholds it lies above; throws `notANumber(row, column)` on NaN.
-    /// `bits` holds `rows * width` stored values, row-major; `width` < 2^24.
-    func scan(_ bits: UnsafeRawBufferPointer, rows: Int, width: Int, into hits: inout [Hit],
-              notANumber: (_ row: Int, _ column: Int) -> FreqBenchError) throws {
+    /// Writes to `hits` every value above the smallest threshold, in row-major order, with how
+    /// many of the (ascending) thresholds it lies above, and returns how many it wrote; throws
+    /// `notANumber(row, column)` on NaN. `bits` holds `rows * width` stored values, row-major;
+    /// `width` < 2^24; `hits` has room for `rows * width`.
+    func scan(_ bits: UnsafeRawBufferPointer, rows: Int, width: Int, into hits: UnsafeMutableBufferPointer<Hit>,
+              notANumber: (_ row: Int, _ column: Int) -> FreqBenchError) throws -> Int {
         let count = rows * width
-        guard count > 0, let smallest = thresholds.first, let base = bits.baseAddress else { return }
+        guard count > 0, !thresholds.isEmpty, let base = bits.baseAddress, let output = hits.baseAddress else { return 0 }
+        precondition(bits.count >= count * precision.byteWidth && hits.count >= count && width < 1 << 24)
+        var sink = HitSink(output: output, width: width)
         switch precision {
         case .float16:
-            let limit = smallest.float16.bitPattern
-            let lanes = bits.count / 2
-            precondition(lanes >= count)
-            let words = count / 4
-            let low: UInt64 = 0x7FFF_7FFF_7FFF_7FFF
-            let tops: UInt64 = 0x8000_8000_8000_8000
-            let add = UInt64(0x7FFF - limit) &* 0x0001_0001_0001_0001
-            var word = 0
-            // Sixteen words (128 bytes) per step in 32-byte vectors without branches; in a
-            // flagged step, each flagged 32-byte quarter word by word.
-            let lowVector = SIMD4<UInt64>(repeating: low), addVector = SIMD4<UInt64>(repeating: add)
-            while word + 16 <= words {
-                if Self.anyFlagged(base, word: word, low: lowVector, add: addVector) & tops != 0 {
-                    for quarter in stride(from: word, to: word + 16, by: 4)
-                    where Self.anyFlagged(base, word: quarter, count: 1, low: lowVector, add: addVector) & tops != 0 {
-                        for offset in 0..<4 {
-                            try flagged16(base, word: quarter + offset, low: low, add: add, tops: tops, width: width, into: &hits, notANumber: notANumber)
-                        }
-                    }
-                }
-                word += 16
-            }
-            while word < words {
-                try flagged16(base, word: word, low: low, add: add, tops: tops, width: width, into: &hits, notANumber: notANumber)
-                word += 1
-            }
-            for index in (words * 4)..<count {
-                if base.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self) > limit {
-                    try check16(base, index: index, width: width, into: &hits, notANumber: notANumber)
-                }
+            try float16Bits.withUnsafeBufferPointer { limits in
+                try scan16(base, count: count, limits: limits, into: &sink, notANumber: notANumber)
             }
         case .float32:
-            let limit = smallest.float32.bitPattern
-            precondition(bits.count / 4 >= count)
-            let words = count / 2
-            let low: UInt64 = 0x7FFF_FFFF_7FFF_FFFF
-            let tops: UInt64 = 0x8000_0000_8000_0000
-            let add = UInt64(0x7FFF_FFFF - limit) &* 0x0000_0001_0000_0001
-            var word = 0
-            // Sixteen words (128 bytes) per step in 32-byte vectors without branches; in a
-            // flagged step, each flagged 32-byte quarter word by word.
-            let lowVector = SIMD4<UInt64>(repeating: low), addVector = SIMD4<UInt64>(repeating: add)
-            while word + 16 <= words {
-                if Self.anyFlagged(base, word: word, low: lowVector, add: addVector) & tops != 0 {
-                    for quarter in stride(from: word, to: word + 16, by: 4)
-                    where Self.anyFlagged(base, word: quarter, count: 1, low: lowVector, add: addVector) & tops != 0 {
-                        for offset in 0..<4 {
-                            try flagged32(base, word: quarter + offset, low: low, add: add, tops: tops, width: width, into: &hits, notANumber: notANumber)
-                        }
+            try float32Bits.withUnsafeBufferPointer { limits in
+                try scan32(base, count: count, limits: limits, into: &sink, notANumber: notANumber)
+            }
+        }
+        return sink.written
+    }
+
+    /// Where decoded hits go: packs (row, column, exceeded), following the row with a cursor
+    /// (candidates arrive in increasing index order, so no division per hit).
+    private struct HitSink {
+        let output: UnsafeMutablePointer<Hit>
+        let width: Int
+        var written = 0
+        var row = 0
+        var rowStart = 0
+
+        @inline(__always)
+        mutating func locate(_ index: Int) -> (row: Int, column: Int) {
+            while index >= rowStart + width {
+                row += 1
+                rowStart += width
+            }
+            return (row, index - rowStart)
+        }
+
+        /// Writes the hit and advances only when `exceeded` > 0 (no branch).
+        @inline(__always)
+        mutating func append(index: Int, exceeded: Int) {
+            let (row, column) = locate(index)
+            output[written] = UInt64(row) << 32 | UInt64(column) << 8 | UInt64(exceeded)
+            written &+= exceeded > 0 ? 1 : 0
+        }
+    }
+
+    // MARK: float16
+
+    private func scan16(_ base: UnsafeRawPointer, count: Int, limits: UnsafeBufferPointer<UInt16>, into sink: inout HitSink,
+                        notANumber: (Int, Int) -> FreqBenchError) throws {
+        let limit = limits[0]
+        let lines = count / 32
+        let magnitude = SIMD16<Int16>(repeating: 0x7FFF)
+        let limitVector = SIMD16<Int16>(repeating: Int16(bitPattern: limit))
+        let add = UInt64(0x7FFF - limit) &* 0x0001_0001_0001_0001
+        try withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.tileLines) { flagged in
+            var tile = 0
+            while tile < lines {
+                let end = min(tile + Self.tileLines, lines)
+                var flaggedCount = 0
+                for line in tile..<end {
+                    let low = base.loadUnaligned(fromByteOffset: line * 64, as: SIMD16<Int16>.self)
+                    let high = base.loadUnaligned(fromByteOffset: line * 64 + 32, as: SIMD16<Int16>.self)
+                    let signs = unsafeBitCast((limitVector &- (low & magnitude)) | (limitVector &- (high & magnitude)),
+                                              to: SIMD4<UInt64>.self)
+                    var folded = (signs[0] | signs[1] | signs[2] | signs[3]) & 0x8000_8000_8000_8000
+                    folded |= folded >> 32
+                    folded |= folded >> 16
+                    flagged[flaggedCount] = Int32(truncatingIfNeeded: line)
+                    flaggedCount &+= Int(truncatingIfNeeded: folded >> 15 & 1)
+                }
+                for position in 0..<flaggedCount {
+                    let line = Int(flagged[position])
+                    var mask: UInt64 = 0
+                    for word in 0..<8 {
+                        let value = base.loadUnaligned(fromByteOffset: line * 64 + word * 8, as: UInt64.self)
+                        let tops = (((value & 0x7FFF_7FFF_7FFF_7FFF) &+ add | value) & 0x8000_8000_8000_8000) &>> 15
+                        // Bits 0, 16, 32, 48 to bits 48...51 (the other products land below 48, apart).
+                        mask |= ((tops &* 0x0001_0002_0004_0008) &>> 48 & 0xF) &<< UInt64(4 * word)
+                    }
+                    while mask != 0 {
+                        let lane = mask.trailingZeroBitCount
+                        mask &= mask &- 1
+                        try check16(base, index: line * 32 + lane, limits: limits, into: &sink, notANumber: notANumber)
                     }
                 }
-                word += 16
-            }
-            while word < words {
-                try flagged32(base, word: word, low: low, add: add, tops: tops, width: width, into: &hits, notANumber: notANumber)
-                word += 1
-            }
-            for index in (words * 2)..<count {
-                if base.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self) > limit {
-                    try check32(base, index: index, width: width, into: &hits, notANumber: notANumber)
-                }
+                tile = end
             }
         }
-    }
-
-    /// The OR of the SWAR flag words of `4 * count` words from `word` on (only the lane tops matter).
-    @inline(__always)
-    private static func anyFlagged(_ base: UnsafeRawPointer, word: Int, count: Int = 4, low: SIMD4<UInt64>, add: SIMD4<UInt64>) -> UInt64 {
-        var accumulated = SIMD4<UInt64>()
-        for quarter in 0..<count {
-            let value = base.loadUnaligned(fromByteOffset: (word + 4 * quarter) * 8, as: SIMD4<UInt64>.self)
-            accumulated |= ((value & low) &+ add) | value
-        }
-        return accumulated[0] | accumulated[1] | accumulated[2] | accumulated[3]
-    }
-
-    @inline(__always)
-    private func flagged16(_ base: UnsafeRawPointer, word: Int, low: UInt64, add: UInt64, tops: UInt64, width: Int,
-                           into hits: inout [Hit], notANumber: (Int, Int) -> FreqBenchError) throws {
-        let value = base.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)
-        var flags = (((value & low) &+ add) | value) & tops
-        while flags != 0 {
-            let lane = flags.trailingZeroBitCount / 16
-            flags &= flags &- 1
-            try check16(base, index: word * 4 + lane, width: width, into: &hits, notANumber: notANumber)
-        }
-    }
-
-    @inline(__always)
-    private func flagged32(_ base: UnsafeRawPointer, word: Int, low: UInt64, add: UInt64, tops: UInt64, width: Int,
-                           into hits: inout [Hit], notANumber: (Int, Int) -> FreqBenchError) throws {
-        let value = base.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)
-        var flags = (((value & low) &+ add) | value) & tops
-        while flags != 0 {
-            let lane = flags.trailingZeroBitCount / 32
-            flags &= flags &- 1
-            try check32(base, index: word * 2 + lane, width: width, into: &hits, notANumber: notANumber)
+        for index in (lines * 32)..<count where base.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self) & 0x7FFF > limit {
+            try check16(base, index: index, limits: limits, into: &sink, notANumber: notANumber)
         }
     }
 
     /// Exact test of one float16 candidate. For a non-negative, non-NaN value and thresholds
     /// >= +0 (`TagThreshold` guarantees it), `Float16(p) > Float16(h)` is the unsigned comparison
-    /// of their bits, which avoids a float conversion per candidate; negative values are never above.
+    /// of their bits; a negative value's bits exceed every threshold's, so its count is cleared.
     @inline(__always)
-    private func check16(_ base: UnsafeRawPointer, index: Int, width: Int, into hits: inout [Hit],
+    private func check16(_ base: UnsafeRawPointer, index: Int, limits: UnsafeBufferPointer<UInt16>, into sink: inout HitSink,
                          notANumber: (Int, Int) -> FreqBenchError) throws {
         let bits = base.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self)
-        if bits & 0x7FFF > 0x7C00 { throw notANumber(index / width, index % width) }
-        if bits & 0x8000 != 0 { return }
+        if bits & 0x7FFF > 0x7C00 {
+            let (row, column) = sink.locate(index)
+            throw notANumber(row, column)
+        }
         var exceeded = 0
-        while exceeded < float16Bits.count, bits > float16Bits[exceeded] { exceeded += 1 }
-        if exceeded > 0 { hits.append(Self.hit(index: index, width: width, exceeded: exceeded)) }
+        for limit in limits { exceeded &+= bits > limit ? 1 : 0 }
+        sink.append(index: index, exceeded: exceeded & (Int(bits >> 15) &- 1))
+    }
+
+    // MARK: float32
+
+    private func scan32(_ base: UnsafeRawPointer, count: Int, limits: UnsafeBufferPointer<UInt32>, into sink: inout HitSink,
+                        notANumber: (Int, Int) -> FreqBenchError) throws {
+        let limit = limits[0]
+        let lines = count / 16
+        let magnitude = SIMD16<Int32>(repeating: 0x7FFF_FFFF)
+        let limitVector = SIMD16<Int32>(repeating: Int32(bitPattern: limit))
+        let add = UInt64(0x7FFF_FFFF - limit) &* 0x0000_0001_0000_0001
+        try withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.tileLines) { flagged in
+            var tile = 0
+            while tile < lines {
+                let end = min(tile + Self.tileLines, lines)
+                var flaggedCount = 0
+                for line in tile..<end {
+                    let value = base.loadUnaligned(fromByteOffset: line * 64, as: SIMD16<Int32>.self)
+                    let signs = unsafeBitCast(limitVector &- (value & magnitude), to: SIMD8<UInt64>.self)
+                    let pairs = signs.lowHalf | signs.highHalf
+                    var folded = (pairs[0] | pairs[1] | pairs[2] | pairs[3]) & 0x8000_0000_8000_0000
+                    folded |= folded >> 32
+                    flagged[flaggedCount] = Int32(truncatingIfNeeded: line)
+                    flaggedCount &+= Int(truncatingIfNeeded: folded >> 31 & 1)
+                }
+                for position in 0..<flaggedCount {
+                    let line = Int(flagged[position])
+                    var mask: UInt64 = 0
+                    for word in 0..<8 {
+                        let value = base.loadUnaligned(fromByteOffset: line * 64 + word * 8, as: UInt64.self)
+                        let tops = ((value & 0x7FFF_FFFF_7FFF_FFFF) &+ add | value) & 0x8000_0000_8000_0000
+                        mask |= (tops &>> 31 & 1 | tops &>> 62) &<< UInt64(2 * word)
+                    }
+                    while mask != 0 {
+                        let lane = mask.trailingZeroBitCount
+                        mask &= mask &- 1
+                        try check32(base, index: line * 16 + lane, limits: limits, into: &sink, notANumber: notANumber)
+                    }
+                }
+                tile = end
+            }
+        }
+        for index in (lines * 16)..<count where base.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self) & 0x7FFF_FFFF > limit {
+            try check32(base, index: index, limits: limits, into: &sink, notANumber: notANumber)
+        }
     }
 
     /// Exact test of one float32 candidate (bit comparison, as `check16`).
     @inline(__always)
-    private func check32(_ base: UnsafeRawPointer, index: Int, width: Int, into hits: inout [Hit],
+    private func check32(_ base: UnsafeRawPointer, index: Int, limits: UnsafeBufferPointer<UInt32>, into sink: inout HitSink,
                          notANumber: (Int, Int) -> FreqBenchError) throws {
         let bits = base.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
-        if bits & 0x7FFF_FFFF > 0x7F80_0000 { throw notANumber(index / width, index % width) }
-        if bits & 0x8000_0000 != 0 { return }
+        if bits & 0x7FFF_FFFF > 0x7F80_0000 {
+            let (row, column) = sink.locate(index)
+            throw notANumber(row, column)
+        }
         var exceeded = 0
-        while exceeded < float32Bits.count, bits > float32Bits[exceeded] { exceeded += 1 }
-        if exceeded > 0 { hits.append(Self.hit(index: index, width: width, exceeded: exceeded)) }
-    }
-
-    @inline(__always)
-    private static func hit(index: Int, width: Int, exceeded: Int) -> Hit {
-        UInt64(index / width) << 32 | UInt64(index % width) << 8 | UInt64(exceeded)
+        for limit in limits { exceeded &+= bits > limit ? 1 : 0 }
+        sink.append(index: index, exceeded: exceeded & (Int(bits >> 31) &- 1))
     }
 }
