@@ -111,6 +111,41 @@ struct ZeroShotTests {
         }
     }
 
+    @Test("top-k selection equals the plain in-order scan (and a sort) on rows of any length, with ties, infinities and NaN")
+    func topKSelection() throws {
+        var generator = SplitMix64(seed: 3)
+        let palette: [Float] = [-.infinity, -1, 0, 0.5, 1, 2, .infinity]
+        let topValues = UnsafeMutablePointer<Float>.allocate(capacity: 5)
+        let topIndices = UnsafeMutablePointer<Int>.allocate(capacity: 5)
+        defer { topValues.deallocate(); topIndices.deallocate() }
+        for trial in 0..<3_000 {
+            let count = 1 + Int(generator.next() % 300)
+            var row = (0..<count).map { _ in palette[Int(generator.next() % UInt64(palette.count))] }
+            if trial % 2 == 0 { row = row.map { $0.isFinite ? $0 + Float(generator.next() % 1_000) / 997 : $0 } }
+            if trial % 10 == 3 { row[Int(generator.next() % UInt64(count))] = .nan }
+            let k = min(5, count)
+            // The specification: offer every value in column order to a list of k; a value enters
+            // a full list only above its last, and moves up past strictly smaller values.
+            var expected = [(value: Float, index: Int)]()
+            for (index, value) in row.enumerated() where expected.count < k || value > expected[k - 1].value {
+                if expected.count == k { expected.removeLast() }
+                var position = expected.count
+                while position > 0, value > expected[position - 1].value { position -= 1 }
+                expected.insert((value, index), at: position)
+            }
+            let filled = row.withUnsafeBufferPointer {
+                TopKSelection.select($0.baseAddress!, count: count, k: k, topValues: topValues, topIndices: topIndices)
+            }
+            #expect(filled == expected.count)
+            let got = (0..<filled).map { topIndices[$0] }
+            #expect(got == expected.map(\.index), "row \(trial) of \(count)")
+            if !row.contains(where: \.isNaN) {
+                let sorted = row.indices.sorted { (row[$0], $1) > (row[$1], $0) }
+                #expect(got == Array(sorted.prefix(k)), "row \(trial) of \(count)")
+            }
+        }
+    }
+
     @Test("labels given as class names map through classnames; a name not among them is an error naming both datasets")
     func labelsAsNames() throws {
         let directory = try TemporaryDirectory.make()

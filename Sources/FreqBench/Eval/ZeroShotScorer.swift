@@ -102,9 +102,8 @@ public struct ZeroShotScorer: Sendable {
                 for row in lower..<upper {
                     let values = input + row * dimension
                     let normalized = output + row * dimension
-                    // torch.nn.functional.normalize: x / max(‖x‖₂, 1e-12), the sum taken in order.
-                    var sum: Float = 0
-                    for index in 0..<dimension { sum += values[index] * values[index] }
+                    // torch.nn.functional.normalize: x / max(‖x‖₂, 1e-12).
+                    let sum = Self.sumOfSquares(values, count: dimension)
                     if !sum.isFinite, let index = (0..<dimension).first(where: { !values[$0].isFinite }) {
                         bad = (row * dimension + index, values[index])
                         break
@@ -129,17 +128,45 @@ public struct ZeroShotScorer: Sendable {
         }
     }
 
+    /// Σ xᵢ² of one row in 16 interleaved partial sums (four 4-lane accumulators, lane i of
+    /// accumulator j summing elements 16·n + 4·j + i), then the accumulators pairwise, the lanes
+    /// in order, and the tail past the last full 16 in order — a fixed order, so every row's norm
+    /// is the same whatever the batch or worker count, and a vector loop rather than one long
+    /// dependent chain of additions.
+    @inline(__always)
+    static func sumOfSquares(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        let raw = UnsafeRawPointer(values)
+        let stride = MemoryLayout<Float>.stride
+        var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
+        var index = 0
+        while index + 16 <= count {
+            let offset = index * stride
+            let v0 = raw.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            let v1 = raw.loadUnaligned(fromByteOffset: offset + 4 * stride, as: SIMD4<Float>.self)
+            let v2 = raw.loadUnaligned(fromByteOffset: offset + 8 * stride, as: SIMD4<Float>.self)
+            let v3 = raw.loadUnaligned(fromByteOffset: offset + 12 * stride, as: SIMD4<Float>.self)
+            a0 += v0 * v0
+            a1 += v1 * v1
+            a2 += v2 * v2
+            a3 += v3 * v3
+            index += 16
+        }
+        let lanes = (a0 + a1) + (a2 + a3)
+        var sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+        while index < count {
+            sum += values[index] * values[index]
+            index += 1
+        }
+        return sum
+    }
+
     /// Row chunks for the workers: one per worker, but no chunk under ~256 rows of `work` 1,000.
     private func chunkCount(rows: Int, work: Int) -> Int {
         min(workers, max(1, rows * max(work, 1) / 256_000))
     }
 
-    /// Top-1/top-k counts of one batch of logits, computed over row chunks in parallel.
-    ///
-    /// Per row, the k best (value, class) pairs are kept sorted by descending value, ties in
-    /// class order; a class enters only when strictly above the k-th best, so an equal later
-    /// class loses the tie. Sixteen logits at a time are compared with the k-th best and skipped
-    /// together when none exceeds it, which is almost always once the first few dozen are seen.
+    /// Top-1/top-k counts of one batch of logits, computed over row chunks in parallel; each
+    /// row's top-k (ties to the lower class index) by `TopKSelection`.
     func rank(_ logits: UnsafeBufferPointer<Float>, labels: [Int], rows: Range<Int>, classnames: [String]) -> ZeroShotOutcome {
         let classCount = classnames.count
         let rowCount = rows.count
@@ -168,46 +195,7 @@ public struct ZeroShotScorer: Sendable {
                     for column in 0..<classCount { halfRow[column] = Float(Float16(values[column])) }
                     values = UnsafePointer(halfRow)
                 }
-                var filled = 0
-                var kth = -Float.infinity
-                @inline(__always) func insert(_ value: Float, _ column: Int) {
-                    var position = filled < k ? filled : k - 1
-                    while position > 0, value > topValues[position - 1] {
-                        topValues[position] = topValues[position - 1]
-                        topIndices[position] = topIndices[position - 1]
-                        position -= 1
-                    }
-                    topValues[position] = value
-                    topIndices[position] = column
-                    if filled < k { filled += 1 }
-                    kth = topValues[filled - 1]
-                }
-                var column = 0
-                while column < classCount, filled < k {
-                    insert(values[column], column)
-                    column += 1
-                }
-                let raw = UnsafeRawPointer(values)
-                let stride = MemoryLayout<Float>.stride
-                while column + 16 <= classCount {
-                    // Is any of the next 16 logits above the k-th best? Four 4-lane compares,
-                    // or-ed (NaN compares false, as in the scalar test). Only then are the 16
-                    // visited one by one, in order.
-                    let offset = column * stride
-                    let threshold = SIMD4<Float>(repeating: kth)
-                    let above = (raw.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self) .> threshold)
-                        .| (raw.loadUnaligned(fromByteOffset: offset + 4 * stride, as: SIMD4<Float>.self) .> threshold)
-                        .| (raw.loadUnaligned(fromByteOffset: offset + 8 * stride, as: SIMD4<Float>.self) .> threshold)
-                        .| (raw.loadUnaligned(fromByteOffset: offset + 12 * stride, as: SIMD4<Float>.self) .> threshold)
-                    if any(above) {
-                        for lane in column..<column + 16 where values[lane] > kth { insert(values[lane], lane) }
-                    }
-                    column += 16
-                }
-                while column < classCount {
-                    if values[column] > kth { insert(values[column], column) }
-                    column += 1
-                }
+                let filled = TopKSelection.select(values, count: classCount, k: k, topValues: topValues, topIndices: topIndices)
                 let label = labels[rows.lowerBound + row]
                 let top = topIndices[0]
                 partial.support[label] += 1
