@@ -32,6 +32,8 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
 
     private struct WorkerCaches {
         var lemmas: [LemmaKey: String] = [:]
+        /// Normalized caption terms of noun tokens (`CaptionTerms.normalize` of the lemma).
+        var terms: [LemmaKey: String] = [:]
         var ruler: [AttributeRuler.SingleTokenKey: AttributeRuler.SingleTokenMatches] = [:]
         /// The most entries each cache keeps.
         static let limit = 200_000
@@ -62,9 +64,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     }
 
     public func captionTerms(_ captions: [String]) throws -> [[String]] {
-        analyze(captions).map { tokens in
-            CaptionTerms.sortedSet(tokens.lazy.filter(\.isNoun).map { CaptionTerms.normalize($0.lemma) })
-        }
+        inChunks(captions) { chunk, caches in termsOfChunk(chunk, fast: fastTagger, caches: &caches) }
     }
 
     public func queryTerms(_ words: [String]) throws -> [String] {
@@ -77,10 +77,17 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     /// fine tag of a non-noun may differ from the exact tagger's.
     public func analyze(_ texts: [String], exact: Bool = false) -> [[AnalyzedToken]] {
         let fast = exact ? nil : fastTagger
+        return inChunks(texts) { chunk, caches in analyzeChunk(chunk, fast: fast, caches: &caches) }
+    }
+
+    /// `work` on every fixed chunk of `texts`, on `threads` threads, results in input order.
+    private func inChunks<Result: Sendable>(
+        _ texts: [String], _ work: @Sendable (ArraySlice<String>, inout WorkerCaches) -> [Result]
+    ) -> [Result] {
         let chunkCount = (texts.count + BuiltinAnnotator.chunkSize - 1) / BuiltinAnnotator.chunkSize
         if chunkCount == 0 { return [] }
         let workers = min(threads, chunkCount)
-        let results = Mutex<[[[AnalyzedToken]]]>(Array(repeating: [], count: chunkCount))
+        let results = Mutex<[[Result]]>(Array(repeating: [], count: chunkCount))
         let nextChunk = Atomic<Int>(0)
         let savedBLASThreads = BLAS.threads
         BLAS.threads = 1
@@ -89,6 +96,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
             var caches = idleCaches.withLock { $0.popLast() } ?? WorkerCaches()
             defer {
                 if caches.lemmas.count > WorkerCaches.limit { caches.lemmas = [:] }
+                if caches.terms.count > WorkerCaches.limit { caches.terms = [:] }
                 if caches.ruler.count > WorkerCaches.limit { caches.ruler = [:] }
                 idleCaches.withLock { $0.append(caches) }
             }
@@ -97,8 +105,8 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
                 if chunk >= chunkCount { break }
                 let start = chunk * BuiltinAnnotator.chunkSize
                 let end = min(texts.count, start + BuiltinAnnotator.chunkSize)
-                let analysed = analyzeChunk(texts[start..<end], fast: fast, lemmaCache: &caches.lemmas, rulerCache: &caches.ruler)
-                results.withLock { $0[chunk] = analysed }
+                let done = work(texts[start..<end], &caches)
+                results.withLock { $0[chunk] = done }
             }
         }
         return results.withLock { $0.flatMap { $0 } }
@@ -110,38 +118,60 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         var morph: String
     }
 
-    private func analyzeChunk(
-        _ texts: ArraySlice<String>, fast: FastTagger?, lemmaCache: inout [LemmaKey: String], rulerCache: inout [AttributeRuler.SingleTokenKey: AttributeRuler.SingleTokenMatches]
-    ) -> [[AnalyzedToken]] {
+    /// Tokens, tags and attribute-ruler states of every text of a chunk.
+    private func rulerStates(
+        _ texts: ArraySlice<String>, fast: FastTagger?, caches: inout WorkerCaches
+    ) -> [(tokens: [TextToken], states: [AttributeRuler.TokenState])] {
         let docs = texts.map { tokenizer.tokenize($0) }
         let tagIndexes = network.tagIndexes(docs, fast: fast)
-        var output: [[AnalyzedToken]] = []
-        output.reserveCapacity(docs.count)
-        for (doc, tags) in zip(docs, tagIndexes) {
+        return zip(docs, tagIndexes).map { doc, tags in
             var states = zip(doc, tags).map { token, tag in
                 AttributeRuler.TokenState(tag: model.tags[tag], lower: Vocabulary.lower(token.text), isSpace: Vocabulary.isSpace(token.text))
             }
             if states.count == 1 { states[0].dependency = "ROOT" }
-            model.attributeRuler.apply(&states, cache: &rulerCache)
-            var analysed: [AnalyzedToken] = []
-            analysed.reserveCapacity(doc.count)
-            for (token, state) in zip(doc, states) {
-                let lemma: String
-                if let ruled = state.lemma {
-                    lemma = ruled
-                } else {
-                    let key = LemmaKey(text: token.text, pos: state.pos, morph: state.morph)
-                    if let known = lemmaCache[key] {
-                        lemma = known
-                    } else {
-                        lemma = model.lemmatizer.lemma(token.text, pos: state.pos, morph: state.morph)
-                        lemmaCache[key] = lemma
-                    }
-                }
-                analysed.append(AnalyzedToken(text: token.text, tag: state.tag, pos: state.pos, morph: state.morph, lemma: lemma))
-            }
-            output.append(analysed)
+            model.attributeRuler.apply(&states, cache: &caches.ruler)
+            return (doc, states)
         }
-        return output
+    }
+
+    private func lemma(_ token: TextToken, _ state: AttributeRuler.TokenState, caches: inout WorkerCaches) -> String {
+        if let ruled = state.lemma { return ruled }
+        let key = LemmaKey(text: token.text, pos: state.pos, morph: state.morph)
+        if let known = caches.lemmas[key] { return known }
+        let lemma = model.lemmatizer.lemma(token.text, pos: state.pos, morph: state.morph)
+        caches.lemmas[key] = lemma
+        return lemma
+    }
+
+    private func analyzeChunk(_ texts: ArraySlice<String>, fast: FastTagger?, caches: inout WorkerCaches) -> [[AnalyzedToken]] {
+        rulerStates(texts, fast: fast, caches: &caches).map { doc, states in
+            zip(doc, states).map { token, state in
+                AnalyzedToken(text: token.text, tag: state.tag, pos: state.pos, morph: state.morph,
+                              lemma: lemma(token, state, caches: &caches))
+            }
+        }
+    }
+
+    /// `captionTerms` of a chunk: the normalized lemmas of its NOUN/PROPN tokens only (what
+    /// `analyzeChunk` would give, without lemmatizing the other tokens).
+    private func termsOfChunk(_ texts: ArraySlice<String>, fast: FastTagger?, caches: inout WorkerCaches) -> [[String]] {
+        rulerStates(texts, fast: fast, caches: &caches).map { doc, states in
+            var terms: [String] = []
+            for (token, state) in zip(doc, states) where state.pos == "NOUN" || state.pos == "PROPN" {
+                if state.lemma != nil {
+                    terms.append(CaptionTerms.normalize(lemma(token, state, caches: &caches)))
+                    continue
+                }
+                let key = LemmaKey(text: token.text, pos: state.pos, morph: state.morph)
+                if let known = caches.terms[key] {
+                    terms.append(known)
+                } else {
+                    let term = CaptionTerms.normalize(lemma(token, state, caches: &caches))
+                    caches.terms[key] = term
+                    terms.append(term)
+                }
+            }
+            return CaptionTerms.sortedSet(terms)
+        }
     }
 }
