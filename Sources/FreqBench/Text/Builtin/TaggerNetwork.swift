@@ -15,7 +15,8 @@ import Synchronization
 /// Work that depends on one token only is cached per token (text, special-case NORM, space
 /// after): its mixed embedding `e` and the three products `W₁[:, left|centre|right] · e`, so
 /// the first encoder layer is three vector sums instead of a matrix product. Later layers
-/// compute only the rows the output depends on (layer k: rows within 4 − k of a token).
+/// compute only the rows the output depends on (layer k: rows within 4 − k of a token that
+/// needs the exact tag: every token, or with a `FastTagger` only those it is not certain of).
 final class TaggerNetwork: Sendable {
     struct EmbeddingKey: Hashable, Sendable {
         var text: String
