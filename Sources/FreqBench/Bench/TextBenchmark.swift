@@ -17,8 +17,8 @@ public struct TextBenchmark {
         /// The captions those term sets came from, for annotate+index.
         public var corpus: URL
         public var corpusFormat: CorpusFormat = .cc3m
-        /// Captions used to time annotate+index.
-        public var annotateCaptions = 2_000
+        /// Captions used to time annotate+index (the first N of `corpus`; default: all of CC3M-val).
+        public var annotateCaptions = 15_833
         /// Concept lists (upstream-style JSON objects or text files).
         public var conceptFiles: [URL]
         /// Query word -> query term (the reference query_lemmas.json).
