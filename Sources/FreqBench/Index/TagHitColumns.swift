@@ -22,26 +22,54 @@ struct TagHitColumns {
     private(set) var count = 0
 
     private static let chunkEntries = 4096
-    private let bucketOfColumn: [UInt8]
     /// First column of each bucket, and `width` at the end.
     private let bucketStart: [Int]
-    /// Per bucket: its chunks in order, the write position in the last one and the room left.
+    /// Per bucket: its chunks in order.
     private var chunks: [[UnsafeMutablePointer<UInt64>]]
-    private var fronts: [UnsafeMutablePointer<UInt64>]
-    private var room: [Int]
-    private let pool = ChunkPool()
+    private let storage: Storage
 
-    /// Owns chunk memory; chunks are reused after `removeAll()`.
-    private final class ChunkPool {
-        var all: [UnsafeMutablePointer<UInt64>] = []
+    /// Owns the memory: chunks (in 2 MiB slabs advised for huge pages, reused after
+    /// `removeAll()`) and the per-bucket write fronts, read on every append.
+    private final class Storage {
+        let bucketOfColumn: UnsafeMutablePointer<UInt8>
+        /// Per bucket: where the next hit goes, and the room left in its last chunk.
+        let fronts: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+        let room: UnsafeMutablePointer<Int>
+        let sentinel: UnsafeMutablePointer<UInt64>
+        var slabs: [UnsafeMutableRawPointer] = []
         var free: [UnsafeMutablePointer<UInt64>] = []
+        var unused = 0 // chunks not yet handed out in the last slab
+
+        init(bucketOfColumn: [UInt8], buckets: Int) {
+            self.bucketOfColumn = .allocate(capacity: max(1, bucketOfColumn.count))
+            self.bucketOfColumn.initialize(from: bucketOfColumn, count: bucketOfColumn.count)
+            room = .allocate(capacity: buckets)
+            room.initialize(repeating: 0, count: buckets)
+            // Never written through: a bucket with no room starts a chunk first.
+            sentinel = .allocate(capacity: 1)
+            fronts = .allocate(capacity: buckets)
+            fronts.initialize(repeating: sentinel, count: buckets)
+        }
+
         func take() -> UnsafeMutablePointer<UInt64> {
             if let chunk = free.popLast() { return chunk }
-            let chunk = UnsafeMutablePointer<UInt64>.allocate(capacity: TagHitColumns.chunkEntries)
-            all.append(chunk)
-            return chunk
+            let chunksPerSlab = HugePages.size / (TagHitColumns.chunkEntries * 8)
+            if unused == 0 {
+                slabs.append(HugePages.allocate(byteCount: HugePages.size))
+                unused = chunksPerSlab
+            }
+            unused -= 1
+            guard let slab = slabs.last else { preconditionFailure("no slab") }
+            return (slab + (chunksPerSlab - 1 - unused) * TagHitColumns.chunkEntries * 8).assumingMemoryBound(to: UInt64.self)
         }
-        deinit { all.forEach { $0.deallocate() } }
+
+        deinit {
+            slabs.forEach { $0.deallocate() }
+            bucketOfColumn.deallocate()
+            fronts.deallocate()
+            room.deallocate()
+            sentinel.deallocate()
+        }
     }
 
     init(width: Int, thresholdCount: Int) {
@@ -53,37 +81,35 @@ struct TagHitColumns {
         for bucket in 0..<buckets {
             for column in bucketStart[bucket]..<bucketStart[bucket + 1] { bucketOfColumn[column] = UInt8(bucket) }
         }
-        self.bucketOfColumn = bucketOfColumn
+        storage = Storage(bucketOfColumn: bucketOfColumn, buckets: buckets)
         chunks = Array(repeating: [], count: buckets)
-        let placeholder = pool.take()
-        fronts = Array(repeating: placeholder, count: buckets)
-        room = Array(repeating: 0, count: buckets)
     }
 
-    /// Appends sample `id` to `column`'s hits, exceeding the first `exceeded` thresholds (>= 1).
+    /// Appends sample `id` to `column`'s hits (column < `width`), exceeding the first `exceeded`
+    /// thresholds (>= 1).
     @inline(__always)
     mutating func append(column: Int, id: UInt32, exceeded: Int) {
-        let bucket = Int(bucketOfColumn[column])
-        if room[bucket] == 0 { startChunk(bucket) }
-        fronts[bucket].pointee = UInt64(truncatingIfNeeded: column) << 40 | UInt64(id) << 8 | UInt64(truncatingIfNeeded: exceeded)
-        fronts[bucket] += 1
-        room[bucket] &-= 1
+        let bucket = Int(storage.bucketOfColumn[column])
+        if storage.room[bucket] == 0 { startChunk(bucket) }
+        storage.fronts[bucket].pointee = UInt64(truncatingIfNeeded: column) << 40 | UInt64(id) << 8 | UInt64(truncatingIfNeeded: exceeded)
+        storage.fronts[bucket] += 1
+        storage.room[bucket] &-= 1
         count &+= 1
     }
 
     private mutating func startChunk(_ bucket: Int) {
-        let chunk = pool.take()
+        let chunk = storage.take()
         chunks[bucket].append(chunk)
-        fronts[bucket] = chunk
-        room[bucket] = Self.chunkEntries
+        storage.fronts[bucket] = chunk
+        storage.room[bucket] = Self.chunkEntries
     }
 
     /// Forgets all hits (keeping the memory for the next ones).
     mutating func removeAll() {
         for bucket in chunks.indices {
-            pool.free.append(contentsOf: chunks[bucket].reversed())
+            storage.free.append(contentsOf: chunks[bucket].reversed())
             chunks[bucket].removeAll(keepingCapacity: true)
-            room[bucket] = 0
+            storage.room[bucket] = 0
         }
         count = 0
     }
@@ -112,7 +138,7 @@ struct TagHitColumns {
         histogramBuffer.initialize(repeating: 0)
         let histogram = UncheckedBuffer(base: histogramBuffer.baseAddress)
         let chunkLists = chunks.map { $0.map { UncheckedConstBuffer(base: UnsafePointer($0)) } }
-        let lastUsed = room.map { Self.chunkEntries - $0 }
+        let lastUsed = (0..<buckets).map { Self.chunkEntries - storage.room[$0] }
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             guard let histogram = histogram.base else { return }
             for bucket in stride(from: part, to: buckets, by: parts) {
@@ -144,6 +170,7 @@ struct TagHitColumns {
         //    scratch buffer, then copy each column's group once per threshold into that list.
         //    A hit not in a list is written to its part's spare slot past the end (no branch).
         let ids = [UInt32](unsafeUninitializedCapacity: total + parts) { idBuffer, initialized in
+            if let base = idBuffer.baseAddress { HugePages.advise(base, byteCount: idBuffer.count * 4) }
             let ids = UncheckedBuffer(base: idBuffer.baseAddress)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 guard let ids = ids.base else { return }
