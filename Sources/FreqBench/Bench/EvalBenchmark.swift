@@ -6,9 +6,10 @@ import Foundation
 /// (the arithmetic floor of scoring). Measured: `ZeroShotScorer` on the same in-memory
 /// features (copy, finiteness check, normalization, batched sgemm, top-1/top-5 ranking,
 /// counting). Both run in the same process on the same random data with the same OpenBLAS
-/// thread count (`BLAS.threads`, all cores unless `OPENBLAS_NUM_THREADS` says otherwise; the
-/// scorer's own workers run between its sgemm calls, never beside them), interleaved
-/// `repetitions` times; the best of each is kept.
+/// thread count (`BLAS.threads`, all cores unless `OPENBLAS_NUM_THREADS` says otherwise),
+/// interleaved `repetitions` times; the best of each is kept. The scorer ranks batch k in the
+/// background while its next sgemm runs, on the same cores the baseline's sgemm uses: no
+/// core is added, the ranking takes the time OpenBLAS's threads would spin idle between calls.
 public struct EvalBenchmark: Sendable {
     public var samples: Int
     public var dimension: Int

@@ -33,10 +33,12 @@ public struct ZeroShotScorer: Sendable {
 
     /// Scores `images` (one row per label) against `classifier`.
     ///
-    /// Per batch: the rows are read into a buffer reused for every batch, checked and
-    /// normalized (rows split over the workers), multiplied by one sgemm into a reused logits
-    /// buffer (OpenBLAS's own threads, as set by `BLAS.threads`), then ranked (rows split over
-    /// the workers). Every step is per row, so the counts do not depend on batch size or workers.
+    /// Per batch: the rows are checked and normalized (rows split over the workers) into a
+    /// buffer reused for every batch and multiplied by one sgemm (OpenBLAS's own threads, as
+    /// set by `BLAS.threads`) into one of two logits buffers; the batch is then ranked in the
+    /// background while the next batch is normalized and multiplied into the other buffer, so
+    /// the ranking fills the time OpenBLAS's threads would otherwise spin idle between calls.
+    /// Every step is per row, so the counts do not depend on batch size, workers or timing.
     public func score(images: any FeatureRows, labels: [Int], classifier: ZeroShotClassifier,
                       classnames: [String], progress: ProgressBar? = nil) throws -> ZeroShotOutcome {
         precondition(labels.count == images.rowCount && classifier.dimension == images.dimension && classnames.count == classifier.classCount)
@@ -47,17 +49,41 @@ public struct ZeroShotScorer: Sendable {
         guard capacity > 0 else { return outcome }
         let classCount = classifier.classCount
         let features = UnsafeMutableBufferPointer<Float>.allocate(capacity: capacity * images.dimension)
-        let logits = UnsafeMutableBufferPointer<Float>.allocate(capacity: capacity * classCount)
-        defer { features.deallocate(); logits.deallocate() }
+        let logits = [UnsafeMutableBufferPointer<Float>.allocate(capacity: capacity * classCount),
+                      UnsafeMutableBufferPointer<Float>.allocate(capacity: capacity * classCount)]
+        let ranked = UnsafeMutablePointer<ZeroShotOutcome>.allocate(capacity: 1)
+        defer { features.deallocate(); logits.forEach { $0.deallocate() }; ranked.deallocate() }
+        // The batch being ranked in the background: its rows, and the group to wait on.
+        var pending: (rows: Int, group: DispatchGroup)?
+        func collect() {
+            guard let (rows, group) = pending else { return }
+            group.wait()
+            outcome.merge(ranked.move())
+            progress?.advance(by: rows)
+            pending = nil
+        }
+        // On an error, the background ranking still reads the buffers: wait before freeing them.
+        defer { pending?.group.wait(); if pending != nil { ranked.deinitialize(count: 1) } }
         var start = 0
+        var batch = 0
         while start < images.rowCount {
             let range = start..<min(start + batchRows, images.rowCount)
-            try multiply(images: images, rows: range, weights: weights, classCount: classCount, features: features, logits: logits)
-            outcome.merge(rank(UnsafeBufferPointer(rebasing: logits[0..<range.count * classCount]),
-                               labels: labels, rows: range, classnames: classnames))
-            progress?.advance(by: range.count)
+            let buffer = logits[batch % 2]
+            try multiply(images: images, rows: range, weights: weights, classCount: classCount, features: features, logits: buffer)
+            collect()
+            let group = DispatchGroup()
+            let source = UncheckedConstBuffer(base: UnsafePointer(buffer.baseAddress))
+            let slot = UncheckedBuffer(base: ranked)
+            let count = range.count * classCount
+            DispatchQueue.global(qos: .userInitiated).async(group: group) {
+                guard let base = source.base, let slot = slot.base else { return }
+                slot.initialize(to: rank(UnsafeBufferPointer(start: base, count: count), labels: labels, rows: range, classnames: classnames))
+            }
+            pending = (range.count, group)
             start = range.upperBound
+            batch += 1
         }
+        collect()
         return outcome
     }
 
@@ -160,9 +186,11 @@ public struct ZeroShotScorer: Sendable {
         return sum
     }
 
-    /// Row chunks for the workers: one per worker, but no chunk under ~256 rows of `work` 1,000.
+    /// Row chunks for the workers: four per worker (`concurrentPerform` hands them out as workers
+    /// free up, so one worker descheduled by other processes does not hold up the batch), but no
+    /// chunk under ~256 rows of `work` 1,000.
     private func chunkCount(rows: Int, work: Int) -> Int {
-        min(workers, max(1, rows * max(work, 1) / 256_000))
+        min(4 * workers, max(1, rows * max(work, 1) / 256_000))
     }
 
     /// Top-1/top-k counts of one batch of logits, computed over row chunks in parallel; each
