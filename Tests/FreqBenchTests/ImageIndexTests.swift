@@ -344,6 +344,8 @@ struct ImageIndexTests {
         try TagProbabilityFile.write(negative, float16: [[0.9]], ids: [-1], tags: ["a"])
         expectError(negative, ["dataset sample_ids", "-1"])
 
+        let many = try (0..<256).map { try TagThreshold(Double($0) / 1000) }
+        #expect { _ = try ImageIndexBuilder(thresholds: many).build([negative]) } throws: { "\($0)".contains("at most 255") }
         #expect(throws: FreqBenchError.self) { try TagThreshold.list(parsing: "0.5,1.5") }
         #expect(throws: FreqBenchError.self) { try TagThreshold.list(parsing: "0.5,x") }
     }

@@ -73,6 +73,7 @@ public struct ImageIndexBuilder: Sendable {
     private func build(_ files: [URL], budget: Int, progress: ProgressBar?, run: (ImagePostings) throws -> Void) throws {
         guard !files.isEmpty else { throw FreqBenchError("no tag-probability files given") }
         guard !thresholds.isEmpty else { throw FreqBenchError("no thresholds given") }
+        guard thresholds.count < 256 else { throw FreqBenchError("\(thresholds.count) thresholds given; at most 255 are indexed at once") }
         let sources = try files.map { try TagProbabilities.open($0) }
         let first = sources[0]
         for source in sources.dropFirst() {
