@@ -261,6 +261,16 @@ struct ImageIndexTests {
             let text = "\(error)"
             return text.contains("sample id 2") && text.contains("a.h5 row 1") && text.contains("b.h5 row 0") && text.contains("--allow-duplicate-ids")
         }
+        // Found in a run emitted while the reader still has many blocks to read (it is stopped
+        // before the error reads the sample ids again).
+        let c = directory.appendingPathComponent("c.h5")
+        try TagProbabilityFile.write(c, float16: Array(repeating: [0.9], count: 200), ids: (10..<210).map(Int64.init), tags: ["dog"])
+        var spilling = builder
+        spilling.hitBudget = 2
+        spilling.blockBytes = 1
+        #expect { try spilling.build([a, b, c], to: directory.appendingPathComponent("spilled")) } throws: {
+            "\($0)".contains("sample id 2") && "\($0)".contains("a.h5 row 1") && "\($0)".contains("b.h5 row 0")
+        }
         // Separate shards: the merge finds it.
         let shardA = directory.appendingPathComponent("A"), shardB = directory.appendingPathComponent("B")
         try ImageIndexWriter.write(try builder.build([a]), to: shardA)

@@ -94,6 +94,7 @@ public struct ImageIndexBuilder: Sendable {
         var columns = TagHitColumns(width: width, thresholdCount: thresholds.count)
         var lastID: UInt32?
         var idsIncrease = true
+        var stopReading: () -> Void = {}
         /// Hands the hits so far to `run` as postings of the rows read since the last run.
         func emit() throws {
             guard runRows > 0 || !emitted else { return }
@@ -102,6 +103,7 @@ public struct ImageIndexBuilder: Sendable {
             (postings.ids, postings.offsets) = columns.postings()
             columns.removeAll()
             if !idsIncrease, let duplicate = postings.sortAndFindDuplicate(), !allowDuplicateIDs {
+                stopReading() // libhdf5 is not thread-safe: no read beside the reader's
                 throw try duplicateError(duplicate, sources: sources)
             }
             try run(postings)
@@ -130,6 +132,7 @@ public struct ImageIndexBuilder: Sendable {
         let reader = TagProbabilityBlockReader(sources: sources, plans: plans,
                                                bufferBytes: maximumBlockRows * width * first.precision.byteWidth)
         defer { reader.finish() }
+        stopReading = reader.finish
         // Room for every value of the largest block (pages are touched only as hits are written).
         let hits = UnsafeMutableBufferPointer<TagThresholdScanner.Hit>.allocate(capacity: max(1, maximumBlockRows * width))
         defer { hits.deallocate() }
