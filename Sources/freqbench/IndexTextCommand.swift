@@ -32,11 +32,13 @@ struct IndexTextCommand: ParsableCommand {
         if let annotations {
             let identity = try AnnotatorRegistry.make(annotator, options: AnnotatorOptions(workers: 1)).identity
             header = try TextIndexer.build(corpus: paths, options: options, annotations: URL(fileURLWithPath: annotations),
-                                           annotator: identity, shard: shardSpec, output: output, progress: progress)
+                                           annotator: identity, shard: shardSpec, output: output, progress: progress,
+                                           skipped: { input.reportSkips(command: "index text", skipped: $0, reasons: $1) })
         } else {
             let made = try AnnotatorRegistry.make(annotator, options: AnnotatorOptions(workers: jobs))
             header = try TextIndexer.build(corpus: paths, options: options, annotators: [made], shard: shardSpec,
-                                           output: output, batchSize: batchSize, progress: progress)
+                                           output: output, batchSize: batchSize, progress: progress,
+                                           skipped: { input.reportSkips(command: "index text", skipped: $0, reasons: $1) })
         }
         FileHandle.standardError.write(Data(("index text: \(header.indexedRecordCount) of \(header.recordCount) records (shard \(header.shard)), "
             + "\(header.termCount) terms, \(header.postingCount) postings, annotator \(header.annotator) -> \(output.path)\n").utf8))

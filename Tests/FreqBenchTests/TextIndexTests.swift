@@ -117,6 +117,25 @@ struct TextIndexTests {
         #expect(leftovers.isEmpty, "temporary directories left behind: \(leftovers)")
     }
 
+    @Test func skippedBadRecordsAreReportedWithTheirReasonsAndKeepTheirIds() throws {
+        let directory = try TemporaryDirectory.make()
+        var corpus = Data("a dog\thttp://example.invalid/0\n".utf8)
+        corpus.append(contentsOf: [0xFF, 0xFE] + Array(" not UTF-8\thttp://example.invalid/1\n".utf8))
+        corpus.append(Data("a cat\thttp://example.invalid/2\n".utf8))
+        let url = directory.appendingPathComponent("corpus.tsv")
+        try corpus.write(to: url)
+        var reported: (count: Int, reasons: [FreqBenchError])?
+        let header = try TextIndexer.build(corpus: [url], options: CorpusOptions(format: .cc3m, skipBadRecords: true),
+                                           annotators: [WordAnnotator()], output: directory.appendingPathComponent("index"),
+                                           skipped: { reported = ($0, $1) })
+        #expect(reported?.count == 1)
+        #expect(reported?.reasons.first?.description.contains("line 2") == true)
+        #expect(header.recordCount == 3)
+        #expect(header.indexedRecordCount == 2)
+        let index = try TextIndex(directory: directory.appendingPathComponent("index"))
+        #expect(try index.postings(for: "cat")?.decoded() == [2])
+    }
+
     @Test func truncatedAndCorruptedIndexesGiveClearErrors() throws {
         let fixture = try ReferenceTextFixture.shared()
         let original = try Data(contentsOf: fixture.indexDirectory.appendingPathComponent(TextIndex.fileName))

@@ -7,11 +7,14 @@ import Foundation
 /// index is the same whatever the number of workers.
 public enum TextIndexer {
     /// Annotates and indexes `corpus`. `annotators` holds one annotator per worker (all of
-    /// the same identity); each is used by one thread at a time.
+    /// the same identity); each is used by one thread at a time. With
+    /// `options.skipBadRecords`, `skipped` is told how many records were skipped and the first
+    /// reasons, once the corpus has been read.
     @discardableResult
     public static func build(corpus: [URL], options: CorpusOptions, annotators: [any Annotator],
                              shard: ShardSpec = .whole, output: URL, batchSize: Int = 1000,
-                             progress: ProgressBar? = nil) throws -> TextIndexHeader {
+                             progress: ProgressBar? = nil,
+                             skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
         let reader = try CorpusReader(paths: corpus, options: options)
         let digest = CorpusDigest()
@@ -42,16 +45,19 @@ public enum TextIndexer {
             progress?.advance(by: batch.count)
         }
         progress?.finish()
+        skipped(reader.skippedRecords, reader.skipReasons)
         return try builder.write(to: output, recordCount: recordCount, shard: shard, corpusDigest: digest.finalize(),
                                  annotator: identity)
     }
 
     /// Indexes precomputed term sets (`freqbench annotate` output: one `{"id": N, "nouns": [...]}`
     /// line per record, in corpus order) of `corpus`, which is still read for the digest and to
-    /// check that the ids match. `annotator` names the annotator that produced them.
+    /// check that the ids match. `annotator` names the annotator that produced them; `skipped`
+    /// is as in the annotating `build`.
     @discardableResult
     public static func build(corpus: [URL], options: CorpusOptions, annotations: URL, annotator: AnnotatorIdentity,
-                             shard: ShardSpec = .whole, output: URL, progress: ProgressBar? = nil) throws -> TextIndexHeader {
+                             shard: ShardSpec = .whole, output: URL, progress: ProgressBar? = nil,
+                             skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         let reader = try CorpusReader(paths: corpus, options: options)
         let lines = try AnnotationsReader(url: annotations)
         let digest = CorpusDigest()
@@ -76,6 +82,7 @@ public enum TextIndexer {
                                  file: annotations.path, location: "line \(lines.lineNumber)")
         }
         progress?.finish()
+        skipped(reader.skippedRecords, reader.skipReasons)
         return try builder.write(to: output, recordCount: recordCount, shard: shard, corpusDigest: digest.finalize(),
                                  annotator: annotator)
     }
