@@ -54,11 +54,11 @@ struct TagThresholdScanner {
         switch precision {
         case .float16:
             try float16Bits.withUnsafeBufferPointer { limits in
-                try scan16(base, count: count, limits: limits, into: &sink, notANumber: notANumber)
+                try scanLines(Float16Lines(limit: limits[0]), base, count: count, limits: limits, into: &sink, notANumber: notANumber)
             }
         case .float32:
             try float32Bits.withUnsafeBufferPointer { limits in
-                try scan32(base, count: count, limits: limits, into: &sink, notANumber: notANumber)
+                try scanLines(Float32Lines(limit: limits[0]), base, count: count, limits: limits, into: &sink, notANumber: notANumber)
             }
         }
         return sink.written
@@ -91,126 +91,148 @@ struct TagThresholdScanner {
         }
     }
 
-    // MARK: float16
+    /// Steps 1 and 2 for one storage precision: filters the lines a tile at a time, then
+    /// decodes the flagged ones; the values after the last whole line are tested one by one.
+    private func scanLines<Lines: StoredLines>(_ lines: Lines, _ base: UnsafeRawPointer, count: Int,
+                                               limits: UnsafeBufferPointer<Lines.Bits>, into sink: inout HitSink,
+                                               notANumber: (Int, Int) -> FreqBenchError) throws {
+        let lanes = Lines.lanesPerLine
+        let lineCount = count / lanes
+        try withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.tileLines) { flagged in
+            var tile = 0
+            while tile < lineCount {
+                let end = min(tile + Self.tileLines, lineCount)
+                var flaggedCount = 0
+                for line in tile..<end {
+                    flagged[flaggedCount] = Int32(truncatingIfNeeded: line)
+                    flaggedCount &+= lines.flag(base + line * 64)
+                }
+                for position in 0..<flaggedCount {
+                    let line = Int(flagged[position])
+                    var mask = lines.candidates(base + line * 64)
+                    while mask != 0 {
+                        let lane = mask.trailingZeroBitCount
+                        mask &= mask &- 1
+                        try check(base, index: line * lanes + lane, limits: limits, into: &sink, notANumber: notANumber)
+                    }
+                }
+                tile = end
+            }
+        }
+        let magnitude = Lines.Bits.max >> 1
+        for index in (lineCount * lanes)..<count
+        where base.loadUnaligned(fromByteOffset: index * Lines.Bits.bitWidth / 8, as: Lines.Bits.self) & magnitude > limits[0] {
+            try check(base, index: index, limits: limits, into: &sink, notANumber: notANumber)
+        }
+    }
 
-    private func scan16(_ base: UnsafeRawPointer, count: Int, limits: UnsafeBufferPointer<UInt16>, into sink: inout HitSink,
-                        notANumber: (Int, Int) -> FreqBenchError) throws {
-        let limit = limits[0]
-        let lines = count / 32
+    /// Exact test of one candidate. For a non-negative, non-NaN value and thresholds >= +0
+    /// (`TagThreshold` guarantees it), `p > h` in the storage precision is the unsigned
+    /// comparison of their bits; a negative value's bits exceed every threshold's, so its
+    /// count is cleared.
+    @inline(__always)
+    private func check<Bits: FixedWidthInteger & UnsignedInteger>(
+        _ base: UnsafeRawPointer, index: Int, limits: UnsafeBufferPointer<Bits>, into sink: inout HitSink,
+        notANumber: (Int, Int) -> FreqBenchError
+    ) throws {
+        let bits = base.loadUnaligned(fromByteOffset: index * Bits.bitWidth / 8, as: Bits.self)
+        if bits & (Bits.max >> 1) > Self.infinityBits(Bits.self) {
+            let (row, column) = sink.locate(index)
+            throw notANumber(row, column)
+        }
+        var exceeded = 0
+        for limit in limits { exceeded &+= bits > limit ? 1 : 0 }
+        let nonNegative = Int(truncatingIfNeeded: bits >> (Bits.bitWidth - 1)) &- 1
+        sink.append(index: index, exceeded: exceeded & nonNegative)
+    }
+
+    /// The bit pattern of +infinity in the precision `Bits` stores (above it in magnitude: NaN).
+    @inline(__always)
+    private static func infinityBits<Bits: FixedWidthInteger>(_: Bits.Type) -> Bits {
+        Bits.bitWidth == 16 ? Bits(truncatingIfNeeded: Float16.infinity.bitPattern) : Bits(truncatingIfNeeded: Float.infinity.bitPattern)
+    }
+}
+
+/// The two per-line steps of the scan for one storage precision, on one 64-byte line.
+private protocol StoredLines {
+    associatedtype Bits: FixedWidthInteger & UnsignedInteger
+    /// Values per 64-byte line.
+    static var lanesPerLine: Int { get }
+    /// 1 when some value of the line has a magnitude above the smallest threshold (or is NaN), else 0.
+    func flag(_ line: UnsafeRawPointer) -> Int
+    /// The lanes of the line whose bits exceed the smallest threshold's (values above it,
+    /// NaN, negative values), as a mask in lane order.
+    func candidates(_ line: UnsafeRawPointer) -> UInt64
+}
+
+/// float16: 32 lanes per line.
+private struct Float16Lines: StoredLines {
+    typealias Bits = UInt16
+    static let lanesPerLine = 32
+    let limitVector: SIMD16<Int16>
+    /// Added to each lane's low 15 bits, it carries into the lane's top bit exactly when they exceed the limit.
+    let add: UInt64
+
+    init(limit: UInt16) {
+        limitVector = SIMD16<Int16>(repeating: Int16(bitPattern: limit))
+        add = UInt64(0x7FFF - limit) &* 0x0001_0001_0001_0001
+    }
+
+    @inline(__always)
+    func flag(_ line: UnsafeRawPointer) -> Int {
         let magnitude = SIMD16<Int16>(repeating: 0x7FFF)
-        let limitVector = SIMD16<Int16>(repeating: Int16(bitPattern: limit))
-        let add = UInt64(0x7FFF - limit) &* 0x0001_0001_0001_0001
-        try withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.tileLines) { flagged in
-            var tile = 0
-            while tile < lines {
-                let end = min(tile + Self.tileLines, lines)
-                var flaggedCount = 0
-                for line in tile..<end {
-                    let low = base.loadUnaligned(fromByteOffset: line * 64, as: SIMD16<Int16>.self)
-                    let high = base.loadUnaligned(fromByteOffset: line * 64 + 32, as: SIMD16<Int16>.self)
-                    let signs = unsafeBitCast((limitVector &- (low & magnitude)) | (limitVector &- (high & magnitude)),
-                                              to: SIMD4<UInt64>.self)
-                    var folded = (signs[0] | signs[1] | signs[2] | signs[3]) & 0x8000_8000_8000_8000
-                    folded |= folded >> 32
-                    folded |= folded >> 16
-                    flagged[flaggedCount] = Int32(truncatingIfNeeded: line)
-                    flaggedCount &+= Int(truncatingIfNeeded: folded >> 15 & 1)
-                }
-                for position in 0..<flaggedCount {
-                    let line = Int(flagged[position])
-                    var mask: UInt64 = 0
-                    for word in 0..<8 {
-                        let value = base.loadUnaligned(fromByteOffset: line * 64 + word * 8, as: UInt64.self)
-                        let tops = (((value & 0x7FFF_7FFF_7FFF_7FFF) &+ add | value) & 0x8000_8000_8000_8000) &>> 15
-                        // Bits 0, 16, 32, 48 to bits 48...51 (the other products land below 48, apart).
-                        mask |= ((tops &* 0x0001_0002_0004_0008) &>> 48 & 0xF) &<< UInt64(4 * word)
-                    }
-                    while mask != 0 {
-                        let lane = mask.trailingZeroBitCount
-                        mask &= mask &- 1
-                        try check16(base, index: line * 32 + lane, limits: limits, into: &sink, notANumber: notANumber)
-                    }
-                }
-                tile = end
-            }
-        }
-        for index in (lines * 32)..<count where base.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self) & 0x7FFF > limit {
-            try check16(base, index: index, limits: limits, into: &sink, notANumber: notANumber)
-        }
+        let low = line.loadUnaligned(as: SIMD16<Int16>.self)
+        let high = line.loadUnaligned(fromByteOffset: 32, as: SIMD16<Int16>.self)
+        let signs = unsafeBitCast((limitVector &- (low & magnitude)) | (limitVector &- (high & magnitude)), to: SIMD4<UInt64>.self)
+        var folded = (signs[0] | signs[1] | signs[2] | signs[3]) & 0x8000_8000_8000_8000
+        folded |= folded >> 32
+        folded |= folded >> 16
+        return Int(truncatingIfNeeded: folded >> 15 & 1)
     }
 
-    /// Exact test of one float16 candidate. For a non-negative, non-NaN value and thresholds
-    /// >= +0 (`TagThreshold` guarantees it), `Float16(p) > Float16(h)` is the unsigned comparison
-    /// of their bits; a negative value's bits exceed every threshold's, so its count is cleared.
     @inline(__always)
-    private func check16(_ base: UnsafeRawPointer, index: Int, limits: UnsafeBufferPointer<UInt16>, into sink: inout HitSink,
-                         notANumber: (Int, Int) -> FreqBenchError) throws {
-        let bits = base.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self)
-        if bits & 0x7FFF > 0x7C00 {
-            let (row, column) = sink.locate(index)
-            throw notANumber(row, column)
+    func candidates(_ line: UnsafeRawPointer) -> UInt64 {
+        var mask: UInt64 = 0
+        for word in 0..<8 {
+            let value = line.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)
+            let tops = (((value & 0x7FFF_7FFF_7FFF_7FFF) &+ add | value) & 0x8000_8000_8000_8000) &>> 15
+            // Bits 0, 16, 32, 48 to bits 48...51 (the other products land below 48, apart).
+            mask |= ((tops &* 0x0001_0002_0004_0008) &>> 48 & 0xF) &<< UInt64(4 * word)
         }
-        var exceeded = 0
-        for limit in limits { exceeded &+= bits > limit ? 1 : 0 }
-        sink.append(index: index, exceeded: exceeded & (Int(bits >> 15) &- 1))
+        return mask
+    }
+}
+
+/// float32: 16 lanes per line.
+private struct Float32Lines: StoredLines {
+    typealias Bits = UInt32
+    static let lanesPerLine = 16
+    let limitVector: SIMD16<Int32>
+    let add: UInt64
+
+    init(limit: UInt32) {
+        limitVector = SIMD16<Int32>(repeating: Int32(bitPattern: limit))
+        add = UInt64(0x7FFF_FFFF - limit) &* 0x0000_0001_0000_0001
     }
 
-    // MARK: float32
-
-    private func scan32(_ base: UnsafeRawPointer, count: Int, limits: UnsafeBufferPointer<UInt32>, into sink: inout HitSink,
-                        notANumber: (Int, Int) -> FreqBenchError) throws {
-        let limit = limits[0]
-        let lines = count / 16
-        let magnitude = SIMD16<Int32>(repeating: 0x7FFF_FFFF)
-        let limitVector = SIMD16<Int32>(repeating: Int32(bitPattern: limit))
-        let add = UInt64(0x7FFF_FFFF - limit) &* 0x0000_0001_0000_0001
-        try withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.tileLines) { flagged in
-            var tile = 0
-            while tile < lines {
-                let end = min(tile + Self.tileLines, lines)
-                var flaggedCount = 0
-                for line in tile..<end {
-                    let value = base.loadUnaligned(fromByteOffset: line * 64, as: SIMD16<Int32>.self)
-                    let signs = unsafeBitCast(limitVector &- (value & magnitude), to: SIMD8<UInt64>.self)
-                    let pairs = signs.lowHalf | signs.highHalf
-                    var folded = (pairs[0] | pairs[1] | pairs[2] | pairs[3]) & 0x8000_0000_8000_0000
-                    folded |= folded >> 32
-                    flagged[flaggedCount] = Int32(truncatingIfNeeded: line)
-                    flaggedCount &+= Int(truncatingIfNeeded: folded >> 31 & 1)
-                }
-                for position in 0..<flaggedCount {
-                    let line = Int(flagged[position])
-                    var mask: UInt64 = 0
-                    for word in 0..<8 {
-                        let value = base.loadUnaligned(fromByteOffset: line * 64 + word * 8, as: UInt64.self)
-                        let tops = ((value & 0x7FFF_FFFF_7FFF_FFFF) &+ add | value) & 0x8000_0000_8000_0000
-                        mask |= (tops &>> 31 & 1 | tops &>> 62) &<< UInt64(2 * word)
-                    }
-                    while mask != 0 {
-                        let lane = mask.trailingZeroBitCount
-                        mask &= mask &- 1
-                        try check32(base, index: line * 16 + lane, limits: limits, into: &sink, notANumber: notANumber)
-                    }
-                }
-                tile = end
-            }
-        }
-        for index in (lines * 16)..<count where base.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self) & 0x7FFF_FFFF > limit {
-            try check32(base, index: index, limits: limits, into: &sink, notANumber: notANumber)
-        }
-    }
-
-    /// Exact test of one float32 candidate (bit comparison, as `check16`).
     @inline(__always)
-    private func check32(_ base: UnsafeRawPointer, index: Int, limits: UnsafeBufferPointer<UInt32>, into sink: inout HitSink,
-                         notANumber: (Int, Int) -> FreqBenchError) throws {
-        let bits = base.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
-        if bits & 0x7FFF_FFFF > 0x7F80_0000 {
-            let (row, column) = sink.locate(index)
-            throw notANumber(row, column)
+    func flag(_ line: UnsafeRawPointer) -> Int {
+        let value = line.loadUnaligned(as: SIMD16<Int32>.self)
+        let signs = unsafeBitCast(limitVector &- (value & SIMD16<Int32>(repeating: 0x7FFF_FFFF)), to: SIMD8<UInt64>.self)
+        let pairs = signs.lowHalf | signs.highHalf
+        var folded = (pairs[0] | pairs[1] | pairs[2] | pairs[3]) & 0x8000_0000_8000_0000
+        folded |= folded >> 32
+        return Int(truncatingIfNeeded: folded >> 31 & 1)
+    }
+
+    @inline(__always)
+    func candidates(_ line: UnsafeRawPointer) -> UInt64 {
+        var mask: UInt64 = 0
+        for word in 0..<8 {
+            let value = line.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)
+            let tops = ((value & 0x7FFF_FFFF_7FFF_FFFF) &+ add | value) & 0x8000_0000_8000_0000
+            mask |= (tops &>> 31 & 1 | tops &>> 62) &<< UInt64(2 * word)
         }
-        var exceeded = 0
-        for limit in limits { exceeded &+= bits > limit ? 1 : 0 }
-        sink.append(index: index, exceeded: exceeded & (Int(bits >> 31) &- 1))
+        return mask
     }
 }
