@@ -37,45 +37,43 @@ final class BuiltinTokenizer: Sendable {
         matcherByFirstPiece = byFirst
     }
 
-    /// The tokens of `text`.
+    /// The tokens of `text`. An all-ASCII text is split on its bytes, without decoding scalars.
     func tokenize(_ text: String) -> [TextToken] {
+        var tokens: [TextToken] = []
         var utf8 = text
-        if let tokens = utf8.withUTF8({ tokenizeASCII($0) }) { return tokens }
-        let scalars = Array(text.unicodeScalars)
-        guard let first = scalars.first else { return [] }
-        var tokens: [TextToken] = []
-        tokens.reserveCapacity(scalars.count / 4 + 2)
-        var start = 0
-        var inWhitespace = Vocabulary.isPythonSpace(first)
-        for (index, scalar) in scalars.enumerated() where Vocabulary.isPythonSpace(scalar) != inWhitespace {
-            if start < index { appendChunk(scalars[start..<index], to: &tokens) }
-            if scalar == " " {
-                if !tokens.isEmpty { tokens[tokens.count - 1].spaceAfter = true }
-                start = index + 1
-            } else {
-                start = index
-            }
-            inWhitespace.toggle()
+        let wasASCII = utf8.withUTF8 { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            appendWhitespaceChunks(of: bytes, isSpace: { (0x09...0x0D).contains($0) || (0x1C...0x20).contains($0) },
+                                   isSingleSpace: { $0 == 0x20 },
+                                   text: { String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self) }, to: &tokens)
+            return true
         }
-        if start < scalars.count {
-            appendChunk(scalars[start...], to: &tokens)
+        if !wasASCII {
+            appendWhitespaceChunks(of: Array(text.unicodeScalars), isSpace: Vocabulary.isPythonSpace, isSingleSpace: { $0 == " " },
+                                   text: { scalars in
+                                       var view = String.UnicodeScalarView()
+                                       view.append(contentsOf: scalars)
+                                       return String(view)
+                                   }, to: &tokens)
         }
         applySpecialCaseMatches(&tokens)
         return tokens
     }
 
-    /// `tokenize` for an all-ASCII text (nil otherwise): the same steps on its bytes,
-    /// without decoding scalars.
-    private func tokenizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [TextToken]? {
-        guard let first = bytes.first, bytes.allSatisfy({ $0 < 0x80 }) else { return bytes.isEmpty ? [] : nil }
-        func isSpace(_ byte: UInt8) -> Bool { (0x09...0x0D).contains(byte) || (0x1C...0x20).contains(byte) }
-        var tokens: [TextToken] = []
-        tokens.reserveCapacity(bytes.count / 4 + 2)
-        var start = 0
+    /// spaCy's first step: the text is cut where whitespace (Python's `str.isspace`) starts
+    /// or ends; each run becomes a chunk, except that a single " " after a token only sets
+    /// that token's `spaceAfter`. `units` are the text's scalars, or its bytes when all ASCII.
+    private func appendWhitespaceChunks<Units: RandomAccessCollection>(
+        of units: Units, isSpace: (Units.Element) -> Bool, isSingleSpace: (Units.Element) -> Bool,
+        text: (Units.SubSequence) -> String, to tokens: inout [TextToken]
+    ) where Units.Index == Int {
+        guard let first = units.first else { return }
+        tokens.reserveCapacity(units.count / 4 + 2)
+        var start = units.startIndex
         var inWhitespace = isSpace(first)
-        for index in bytes.indices where isSpace(bytes[index]) != inWhitespace {
-            if start < index { appendChunk(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self), to: &tokens) }
-            if bytes[index] == 0x20 {
+        for index in units.indices where isSpace(units[index]) != inWhitespace {
+            if start < index { appendChunk(text(units[start..<index]), to: &tokens) }
+            if isSingleSpace(units[index]) {
                 if !tokens.isEmpty { tokens[tokens.count - 1].spaceAfter = true }
                 start = index + 1
             } else {
@@ -83,17 +81,7 @@ final class BuiltinTokenizer: Sendable {
             }
             inWhitespace.toggle()
         }
-        if start < bytes.count {
-            appendChunk(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self), to: &tokens)
-        }
-        applySpecialCaseMatches(&tokens)
-        return tokens
-    }
-
-    private func appendChunk(_ scalars: ArraySlice<Unicode.Scalar>, to tokens: inout [TextToken]) {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        appendChunk(String(view), to: &tokens)
+        if start < units.endIndex { appendChunk(text(units[start...]), to: &tokens) }
     }
 
     private func appendChunk(_ chunk: String, to tokens: inout [TextToken]) {
