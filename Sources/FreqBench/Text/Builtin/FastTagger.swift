@@ -1,6 +1,6 @@
 import Foundation
 
-/// A small linear imitation of the tagger that reads the first encoder layer's output
+/// A small imitation of the tagger (a one-hidden-layer perceptron) that reads the first encoder layer's output
 /// (cheap: that layer is cached per token type) and decides a token on its own only when
 /// it is certain; every other token goes through the remaining encoder layers exactly.
 ///
