@@ -13,7 +13,7 @@ public enum ClipTextCleaner {
     public static func clean(_ text: String) -> String {
         var cleaned = fixText(text)
         cleaned = HTMLUnescape.python(HTMLUnescape.python(cleaned))
-        let words = splitOnWhitespace(cleaned)
+        let words = PythonString.split(cleaned)
         return pythonLowercase(words.joined(separator: " "))
     }
 
@@ -145,30 +145,7 @@ public enum ClipTextCleaner {
         }
     }
 
-    // MARK: Python str semantics
-
-    /// Python's `str.isspace()`: bidi class WS, B or S, or category Zs.
-    static func isPythonWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
-        default: return false
-        }
-    }
-
-    /// Python's `str.split()` with no argument.
-    static func splitOnWhitespace(_ text: String) -> [String] {
-        var words = [String]()
-        var current = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if isPythonWhitespace(scalar) {
-                if !current.isEmpty { words.append(String(current)); current = String.UnicodeScalarView() }
-            } else {
-                current.append(scalar)
-            }
-        }
-        if !current.isEmpty { words.append(String(current)) }
-        return words
-    }
+    // MARK: Python str semantics (whitespace and split: `PythonString`)
 
     /// Python's `str.lower()`: full lowercase mappings, with Greek capital sigma becoming final
     /// sigma after a cased letter when no cased letter follows (case-ignorables skipped).

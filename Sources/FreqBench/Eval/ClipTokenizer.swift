@@ -160,9 +160,9 @@ public struct ClipTokenizer: Sendable {
                 emit(index..<end); index = end; continue
             }
             if isNumber(scalar) { emit(index..<index + 1); index += 1; continue }
-            if !ClipTextCleaner.isPythonWhitespace(scalar) {
+            if !PythonString.isSpace(scalar) {
                 var end = index + 1
-                while end < scalars.count, !isLetter(scalars[end]), !isNumber(scalars[end]), !ClipTextCleaner.isPythonWhitespace(scalars[end]) { end += 1 }
+                while end < scalars.count, !isLetter(scalars[end]), !isNumber(scalars[end]), !PythonString.isSpace(scalars[end]) { end += 1 }
                 emit(index..<end); index = end; continue
             }
             index += 1

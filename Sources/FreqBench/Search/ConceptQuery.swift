@@ -14,7 +14,7 @@ public enum ConceptQuery {
         var current = String.UnicodeScalarView()
         var inSeparator = false
         for scalar in concept.lowercased().unicodeScalars {
-            if scalar == "_" || isPythonWhitespace(scalar) {
+            if scalar == "_" || PythonString.isSpace(scalar) {
                 if !inSeparator {
                     words.append(String(current))
                     current = String.UnicodeScalarView()
@@ -27,15 +27,5 @@ public enum ConceptQuery {
         }
         words.append(String(current))
         return words
-    }
-
-    /// Python's `str.isspace()` for one code point (what `\s` matches in a `str` pattern).
-    public static func isPythonWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-            return true
-        default:
-            return false
-        }
     }
 }

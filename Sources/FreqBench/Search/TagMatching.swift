@@ -24,7 +24,7 @@ public enum TagMatching: String, Sendable, CaseIterable {
     /// character upper-cased, the rest lower-cased); joined by `_`; product order, so
     /// `"a b"` gives `a_b, a_B, A_b, A_B`. A concept without words gives `[""]`.
     public static func capitalizationVariants(_ concept: String) -> [String] {
-        let words = pythonSplit(concept)
+        let words = PythonString.split(concept)
         var variants = [""]
         for (position, word) in words.enumerated() {
             let choices = [word.lowercased(), capitalize(word)]
@@ -39,30 +39,5 @@ public enum TagMatching: String, Sendable, CaseIterable {
     static func capitalize(_ word: String) -> String {
         guard let first = word.first else { return word }
         return String(first).uppercased() + word.dropFirst().lowercased()
-    }
-
-    /// Python's `str.split()` without arguments: split on runs of whitespace, no empty words.
-    static func pythonSplit(_ text: String) -> [String] {
-        var words: [String] = []
-        var current = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if isPythonWhitespace(scalar) {
-                if !current.isEmpty { words.append(String(current)); current = String.UnicodeScalarView() }
-            } else {
-                current.append(scalar)
-            }
-        }
-        if !current.isEmpty { words.append(String(current)) }
-        return words
-    }
-
-    /// Python's `str.isspace()` for one code point.
-    static func isPythonWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-            return true
-        default:
-            return false
-        }
     }
 }

@@ -49,7 +49,7 @@ final class BuiltinTokenizer: Sendable {
             return true
         }
         if !wasASCII {
-            appendWhitespaceChunks(of: Array(text.unicodeScalars), isSpace: Vocabulary.isPythonSpace, isSingleSpace: { $0 == " " },
+            appendWhitespaceChunks(of: Array(text.unicodeScalars), isSpace: PythonString.isSpace, isSingleSpace: { $0 == " " },
                                    text: { scalars in
                                        var view = String.UnicodeScalarView()
                                        view.append(contentsOf: scalars)

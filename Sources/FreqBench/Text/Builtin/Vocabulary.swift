@@ -60,17 +60,7 @@ struct Vocabulary: Sendable {
 
     /// IS_SPACE: Python's `str.isspace()` (non-empty, all whitespace).
     static func isSpace(_ text: String) -> Bool {
-        !text.isEmpty && text.unicodeScalars.allSatisfy { isPythonSpace($0) }
-    }
-
-    static func isPythonSpace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0: return true
-        default:
-            if scalar.value < 0x80 { return false }
-            return scalar.properties.generalCategory == .spaceSeparator
-                || scalar.properties.isWhitespace
-        }
+        !text.isEmpty && text.unicodeScalars.allSatisfy { PythonString.isSpace($0) }
     }
 
     /// SHAPE: spaCy's `word_shape`: letters to `X`/`x`, digits to `d`, other characters kept,
