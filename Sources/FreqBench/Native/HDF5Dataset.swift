@@ -106,13 +106,7 @@ public final class HDF5Dataset: @unchecked Sendable {
     /// conversion or allocation (2 or 4 bytes per element), for scans that compare bit patterns.
     /// `buffer` must hold at least `rows.count * rowWidth` elements of the stored width.
     public func readRawFloatRows(_ rows: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
-        let memoryType: hid_t
-        let elementBytes: Int
-        switch elementType {
-        case .float16: memoryType = chdf5_make_f16le(); elementBytes = 2
-        case .float32: memoryType = H5Tcopy(chdf5_native_float()); elementBytes = 4
-        default: throw error("expected a float16 or float32 dataset, found \(elementType)")
-        }
+        let (memoryType, elementBytes) = try rawFloatMemoryType()
         defer { H5Tclose(memoryType) }
         let total = shape.first ?? 0
         guard shape.count >= 1, rows.lowerBound >= 0, rows.upperBound <= total else {
@@ -122,45 +116,25 @@ public final class HDF5Dataset: @unchecked Sendable {
             throw error("buffer of \(buffer.count) bytes is too small for rows \(rows)")
         }
         if rows.isEmpty || rowWidth == 0 { return }
-        let fileSpace = H5Dget_space(handle)
-        defer { H5Sclose(fileSpace) }
-        var start = [hsize_t](repeating: 0, count: shape.count)
-        var counts = shape.map { hsize_t($0) }
-        start[0] = hsize_t(rows.lowerBound)
-        counts[0] = hsize_t(rows.count)
-        H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &counts, nil)
-        let memorySpace = H5Screate_simple(Int32(counts.count), &counts, nil)
-        defer { H5Sclose(memorySpace) }
-        let status = H5Dread(handle, memoryType, memorySpace, fileSpace, chdf5_p_default(), buffer.baseAddress)
+        let status = withRowSelection(rows) { memorySpace, fileSpace in
+            H5Dread(handle, memoryType, memorySpace, fileSpace, chdf5_p_default(), buffer.baseAddress)
+        }
         guard status >= 0 else { throw error("cannot read rows \(rows)") }
     }
 
     /// Writes rows of a float16 or float32 dataset from `buffer`, which holds their stored bits
     /// (`rows.count * rowWidth` elements of 2 or 4 bytes), e.g. into one made by `createFloatDataset`.
     public func writeRawFloatRows(_ rows: Range<Int>, from buffer: UnsafeRawBufferPointer) throws {
-        let memoryType: hid_t
-        let elementBytes: Int
-        switch elementType {
-        case .float16: memoryType = chdf5_make_f16le(); elementBytes = 2
-        case .float32: memoryType = H5Tcopy(chdf5_native_float()); elementBytes = 4
-        default: throw error("expected a float16 or float32 dataset, found \(elementType)")
-        }
+        let (memoryType, elementBytes) = try rawFloatMemoryType()
         defer { H5Tclose(memoryType) }
         let total = shape.first ?? 0
         guard rows.lowerBound >= 0, rows.upperBound <= total, buffer.count >= rows.count * rowWidth * elementBytes else {
             throw error("cannot write rows \(rows) from \(buffer.count) bytes (dataset has \(total) rows)")
         }
         if rows.isEmpty { return }
-        let fileSpace = H5Dget_space(handle)
-        defer { H5Sclose(fileSpace) }
-        var start = [hsize_t](repeating: 0, count: shape.count)
-        var counts = shape.map { hsize_t($0) }
-        start[0] = hsize_t(rows.lowerBound)
-        counts[0] = hsize_t(rows.count)
-        H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &counts, nil)
-        let memorySpace = H5Screate_simple(Int32(counts.count), &counts, nil)
-        defer { H5Sclose(memorySpace) }
-        let status = H5Dwrite(handle, memoryType, memorySpace, fileSpace, chdf5_p_default(), buffer.baseAddress)
+        let status = withRowSelection(rows) { memorySpace, fileSpace in
+            H5Dwrite(handle, memoryType, memorySpace, fileSpace, chdf5_p_default(), buffer.baseAddress)
+        }
         guard status >= 0 else { throw error("cannot write rows \(rows)") }
     }
 
@@ -232,22 +206,39 @@ public final class HDF5Dataset: @unchecked Sendable {
         let count = shape.isEmpty ? 1 : range.count * rowWidth
         var output = [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
         if count == 0 { return output }
-        let fileSpace = H5Dget_space(handle)
-        defer { H5Sclose(fileSpace) }
-        var memorySpace = chdf5_s_all()
-        if !shape.isEmpty {
-            var start = [hsize_t](repeating: 0, count: shape.count)
-            var counts = shape.map { hsize_t($0) }
-            start[0] = hsize_t(range.lowerBound)
-            counts[0] = hsize_t(range.count)
-            H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &counts, nil)
-            memorySpace = H5Screate_simple(Int32(counts.count), &counts, nil)
-        }
-        defer { if memorySpace != chdf5_s_all() { H5Sclose(memorySpace) } }
-        let status = output.withUnsafeMutableBytes {
-            H5Dread(handle, memoryType, memorySpace, shape.isEmpty ? chdf5_s_all() : fileSpace, chdf5_p_default(), $0.baseAddress)
+        let status = output.withUnsafeMutableBytes { bytes in
+            shape.isEmpty
+                ? H5Dread(handle, memoryType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), bytes.baseAddress)
+                : withRowSelection(range) { memorySpace, fileSpace in
+                    H5Dread(handle, memoryType, memorySpace, fileSpace, chdf5_p_default(), bytes.baseAddress)
+                }
         }
         guard status >= 0 else { throw error("cannot read rows \(range)") }
         return output
+    }
+
+    /// The in-memory type that reads or writes a float16 or float32 dataset's stored bits
+    /// unchanged (the caller closes it), and its width in bytes.
+    private func rawFloatMemoryType() throws -> (type: hid_t, bytes: Int) {
+        switch elementType {
+        case .float16: return (chdf5_make_f16le(), 2)
+        case .float32: return (H5Tcopy(chdf5_native_float()), 4)
+        default: throw error("expected a float16 or float32 dataset, found \(elementType)")
+        }
+    }
+
+    /// Runs `transfer` with the memory and file dataspaces that select `rows` (whole rows of
+    /// a dataset of rank >= 1) and returns its status.
+    private func withRowSelection(_ rows: Range<Int>, _ transfer: (_ memorySpace: hid_t, _ fileSpace: hid_t) -> herr_t) -> herr_t {
+        let fileSpace = H5Dget_space(handle)
+        defer { H5Sclose(fileSpace) }
+        var start = [hsize_t](repeating: 0, count: shape.count)
+        var counts = shape.map { hsize_t($0) }
+        start[0] = hsize_t(rows.lowerBound)
+        counts[0] = hsize_t(rows.count)
+        H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &counts, nil)
+        let memorySpace = H5Screate_simple(Int32(counts.count), &counts, nil)
+        defer { H5Sclose(memorySpace) }
+        return transfer(memorySpace, fileSpace)
     }
 }
