@@ -20,8 +20,8 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     let model: BuiltinModel
     let tokenizer: BuiltinTokenizer
     let network: TaggerNetwork
-    /// The fast tagger captions use, nil for the exact path only.
-    let fastTagger: FastTagger?
+    /// The fast tagger's stages captions use, none for the exact path only.
+    let fastTaggers: [FastTagger]
     /// Threads used per call (default: all cores).
     public var threads: Int
     /// Captions per chunk of work.
@@ -44,11 +44,12 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         self.model = model
         tokenizer = BuiltinTokenizer(rules: model.tokenizerRules)
         network = TaggerNetwork(weights: model.network, vocabulary: model.vocabulary)
-        fastTagger = exact ? nil : model.fastTagger
+        fastTaggers = exact ? [] : model.fastTaggers
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         identity = exact
             ? AnnotatorIdentity(name: "builtin-exact", version: "1 en_core_web_sm-3.8.0 \(model.fingerprint)")
-            : AnnotatorIdentity(name: "builtin", version: "2 en_core_web_sm-3.8.0 \(model.fingerprint) fast-\(FastTagger.sha256.prefix(12))")
+            : AnnotatorIdentity(name: "builtin", version: "2 en_core_web_sm-3.8.0 \(model.fingerprint) fast-\(FastTagger.sha256.prefix(12))"
+                + (FastTagger.secondStageSHA256.isEmpty ? "" : "+\(FastTagger.secondStageSHA256.prefix(12))"))
     }
 
     /// Loads the model from `BuiltinModel.defaultDirectory`.
@@ -58,13 +59,16 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
 
     /// The share of the tokens tagged so far on the fast path (captions; not query words)
     /// that the fast tagger decided (0 on the exact path).
-    public var fastDecisionShare: Double {
-        let tokens = network.tokensTagged.load(ordering: .relaxed)
-        return tokens == 0 ? 0 : Double(network.fastDecisions.load(ordering: .relaxed)) / Double(tokens)
+    public var fastDecisionShare: Double { fastDecisionShares.reduce(0, +) }
+
+    /// The share of those tokens each stage of the fast tagger decided, in stage order.
+    public var fastDecisionShares: [Double] {
+        let counts = network.fastDecisionCounts
+        return counts.decided.map { counts.tokens == 0 ? 0 : Double($0) / Double(counts.tokens) }
     }
 
     public func captionTerms(_ captions: [String]) throws -> [[String]] {
-        inChunks(captions) { chunk, caches in termsOfChunk(chunk, fast: fastTagger, caches: &caches) }
+        inChunks(captions) { chunk, caches in termsOfChunk(chunk, fast: fastTaggers, caches: &caches) }
     }
 
     public func queryTerms(_ words: [String]) throws -> [String] {
@@ -76,7 +80,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     /// proper noun, no noun) is the exact one's on all but about 1 in 10⁴ tokens, while the
     /// fine tag of a non-noun may differ from the exact tagger's.
     public func analyze(_ texts: [String], exact: Bool = false) -> [[AnalyzedToken]] {
-        let fast = exact ? nil : fastTagger
+        let fast = exact ? [] : fastTaggers
         return inChunks(texts) { chunk, caches in analyzeChunk(chunk, fast: fast, caches: &caches) }
     }
 
@@ -120,7 +124,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
 
     /// Tokens, tags and attribute-ruler states of every text of a chunk.
     private func rulerStates(
-        _ texts: ArraySlice<String>, fast: FastTagger?, caches: inout WorkerCaches
+        _ texts: ArraySlice<String>, fast: [FastTagger], caches: inout WorkerCaches
     ) -> [(tokens: [TextToken], states: [AttributeRuler.TokenState])] {
         let docs = texts.map { tokenizer.tokenize($0) }
         let tagIndexes = network.tagIndexes(docs, fast: fast)
@@ -143,7 +147,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         return lemma
     }
 
-    private func analyzeChunk(_ texts: ArraySlice<String>, fast: FastTagger?, caches: inout WorkerCaches) -> [[AnalyzedToken]] {
+    private func analyzeChunk(_ texts: ArraySlice<String>, fast: [FastTagger], caches: inout WorkerCaches) -> [[AnalyzedToken]] {
         rulerStates(texts, fast: fast, caches: &caches).map { doc, states in
             zip(doc, states).map { token, state in
                 AnalyzedToken(text: token.text, tag: state.tag, pos: state.pos, morph: state.morph,
@@ -154,7 +158,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
 
     /// `captionTerms` of a chunk: the normalized lemmas of its NOUN/PROPN tokens only (what
     /// `analyzeChunk` would give, without lemmatizing the other tokens).
-    private func termsOfChunk(_ texts: ArraySlice<String>, fast: FastTagger?, caches: inout WorkerCaches) -> [[String]] {
+    private func termsOfChunk(_ texts: ArraySlice<String>, fast: [FastTagger], caches: inout WorkerCaches) -> [[String]] {
         rulerStates(texts, fast: fast, caches: &caches).map { doc, states in
             var terms: [String] = []
             for (token, state) in zip(doc, states) where state.pos == "NOUN" || state.pos == "PROPN" {

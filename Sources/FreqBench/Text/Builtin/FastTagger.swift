@@ -23,8 +23,17 @@ struct FastTagger: Sendable {
     /// Its name when it is copied next to a model folder outside the repository.
     static let fileName = "fast-tagger.bin"
     static let magic = Array("FBFAST01".utf8)
+    /// Version 2 of the file adds the encoder layer a stage reads (version 1: layer 1).
+    static let magicWithLayer = Array("FBFAST02".utf8)
+    /// A second stage, run after encoder layer 2 on the tokens the first one left: its
+    /// path relative to the repository, file name beside a model folder, and SHA-256.
+    static let secondStageRelativePath = "Models/fast-tagger-2.bin"
+    static let secondStageFileName = "fast-tagger-2.bin"
+    static let secondStageSHA256 = ""
 
-    /// Rows of first-layer output read on each side of the token.
+    /// The encoder layer whose output rows this stage reads (1: the first layer; 2: after the second).
+    let layer: Int
+    /// Rows of that layer's output read on each side of the token.
     let radius: Int
     /// Inputs per token: (2 · radius + 1) · width.
     let inputs: Int
@@ -51,8 +60,9 @@ struct FastTagger: Sendable {
         }
     }
 
-    /// Reads and checks the weights file: SHA-256, magic, and shapes that fit `tags` and `width`.
-    init(contentsOf url: URL, tags: [String], width: Int) throws {
+    /// Reads and checks the weights file: SHA-256 (`expectedSHA256`), magic, and shapes that
+    /// fit `tags`, `width` and an encoder of `depth` layers.
+    init(contentsOf url: URL, expectedSHA256: String = FastTagger.sha256, tags: [String], width: Int, depth: Int = 4) throws {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw FreqBenchError("cannot read the fast-tagger weights (committed with the repository; set FREQBENCH_ROOT to the repository)", file: url.path)
@@ -60,31 +70,37 @@ struct FastTagger: Sendable {
         var hasher = SHA256()
         hasher.update(data)
         let digest = hasher.hexDigest()
-        guard digest == FastTagger.sha256 else {
-            throw FreqBenchError("fast-tagger weights have SHA-256 \(digest), expected \(FastTagger.sha256)", file: url.path)
+        guard digest == expectedSHA256 else {
+            throw FreqBenchError("fast-tagger weights have SHA-256 \(digest), expected \(expectedSHA256)", file: url.path)
         }
         let bytes = [UInt8](data)
         func word(_ index: Int) -> UInt32 {
             let offset = 8 + 4 * index
             return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
         }
-        let headerWords = 5
-        guard bytes.count >= 8 + 4 * headerWords, Array(bytes[0..<8]) == FastTagger.magic else {
-            throw FreqBenchError("not a fast-tagger weights file (expected magic FBFAST01)", file: url.path)
+        guard bytes.count >= 8 + 4 * 6, [FastTagger.magic, FastTagger.magicWithLayer].contains(Array(bytes[0..<8])) else {
+            throw FreqBenchError("not a fast-tagger weights file (expected magic FBFAST01 or FBFAST02)", file: url.path)
         }
-        let radius = Int(word(0)), inputs = Int(word(1)), hidden = Int(word(2)), tagCount = Int(word(3))
-        let threshold = Float(bitPattern: word(4))
+        // Version 2 has the layer as its first header word; the rest of the header follows.
+        let hasLayer = Array(bytes[0..<8]) == FastTagger.magicWithLayer
+        let first = hasLayer ? 1 : 0
+        let headerWords = first + 5
+        let layer = hasLayer ? Int(word(0)) : 1
+        let radius = Int(word(first)), inputs = Int(word(first + 1)), hidden = Int(word(first + 2)), tagCount = Int(word(first + 3))
+        let threshold = Float(bitPattern: word(first + 4))
         let sizes = [hidden * inputs, hidden, tagCount * hidden, tagCount]
-        guard radius <= 4, inputs == (2 * radius + 1) * width, tagCount == tags.count, hidden > 0,
+        // Token rows have 4 padding rows on each side, so a window reaches at most 4 rows out.
+        guard (1..<depth).contains(layer), radius <= 4, inputs == (2 * radius + 1) * width, tagCount == tags.count, hidden > 0,
               bytes.count == 8 + 4 * (headerWords + sizes.reduce(0, +))
         else {
-            throw FreqBenchError("fast-tagger weights: radius \(radius), \(inputs) inputs, \(hidden) hidden, \(tagCount) tags, \(bytes.count) bytes do not fit width \(width) and \(tags.count) tags", file: url.path)
+            throw FreqBenchError("fast-tagger weights: layer \(layer), radius \(radius), \(inputs) inputs, \(hidden) hidden, \(tagCount) tags, \(bytes.count) bytes do not fit width \(width), \(tags.count) tags and \(depth) encoder layers", file: url.path)
         }
         var next = headerWords
         func tensor(_ count: Int) -> [Float] {
             defer { next += count }
             return (next..<(next + count)).map { Float(bitPattern: word($0)) }
         }
+        self.layer = layer
         self.radius = radius
         self.inputs = inputs
         self.hidden = hidden

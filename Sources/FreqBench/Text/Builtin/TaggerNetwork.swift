@@ -18,33 +18,30 @@ import Synchronization
 /// compute only the rows the output depends on (layer k: rows within 4 − k of a token that
 /// needs the exact tag: every token, or with a `FastTagger` only those it is not certain of).
 final class TaggerNetwork: Sendable {
-    struct EmbeddingKey: Hashable, Sendable {
-        var text: String
-        var norm: String?
-        var spaceAfter: Bool
-    }
+    typealias EmbeddingKey = EmbeddingCache.Key
 
     let weights: TaggerWeights
     let vocabulary: Vocabulary
-    /// Per token: e (width) followed by the first layer's left, centre and right products (3 × width × pieces).
-    private let cache = Mutex<[EmbeddingKey: [Float]]>([:])
-    /// The most tokens kept in the cache (each costs about 4 KiB).
-    let cacheLimit: Int
+    /// Per token type: e (width) followed by the first layer's left, centre and right products (3 × width × pieces).
+    private let cache: EmbeddingCache
     /// First encoder layer regrouped as [left; centre; right] blocks, (3 · width · pieces) × width.
     private let firstLayerBlocks: [Float]
     /// First encoder layer output (before the residual) of a row whose window is all zeros.
     private let zeroWindowOutput: [Float]
     private static let padding = 4
-    /// Tokens tagged so far with a fast tagger, and how many of them it decided.
-    let tokensTagged = Atomic<Int>(0)
-    let fastDecisions = Atomic<Int>(0)
+    /// `weights.layers` regrouped piece-major (see `pieceMajor`).
+    private let layers: [TaggerWeights.MaxoutLayer]
+    /// Tokens tagged so far with fast taggers, and how many each stage decided.
+    private let fastCounts = Mutex<(tokens: Int, decided: [Int])>((0, []))
 
+    /// `cacheLimit`: the most token types whose per-type work is kept (each costs about 4 KiB).
     init(weights: TaggerWeights, vocabulary: Vocabulary, cacheLimit: Int = 60_000) {
         self.weights = weights
         self.vocabulary = vocabulary
-        self.cacheLimit = cacheLimit
         let width = weights.width, outputs = weights.width * weights.pieces
-        let first = weights.layers[1]
+        cache = EmbeddingCache(entrySize: width + 3 * outputs, capacity: cacheLimit)
+        layers = weights.layers.map { TaggerNetwork.pieceMajor($0, width: width, pieces: weights.pieces) }
+        let first = layers[1]
         var blocks = [Float](repeating: 0, count: 3 * outputs * width)
         for block in 0..<3 {
             for output in 0..<outputs {
@@ -64,19 +61,22 @@ final class TaggerNetwork: Sendable {
         zeroWindowOutput = zero
     }
 
-    /// The index of the best tag of every token of every doc: the exact tagger's, or where
-    /// `fast` is given and certain of a token's decision class, the fast tagger's (see
-    /// `FastTagger`); the later encoder layers then run only where uncertain tokens need them.
-    func tagIndexes(_ docs: [[TextToken]], fast: FastTagger? = nil) -> [[Int]] {
+    /// Tokens tagged so far with fast taggers, and how many of them each stage decided.
+    var fastDecisionCounts: (tokens: Int, decided: [Int]) { fastCounts.withLock { $0 } }
+
+    /// The index of the best tag of every token of every doc: the exact tagger's, or where a
+    /// stage of `fast` (in encoder-layer order) is certain of a token's decision class, that
+    /// stage's (see `FastTagger`). Each encoder layer runs only on the rows that the exact
+    /// output of a still-uncertain token, or a later stage's input, depends on.
+    func tagIndexes(_ docs: [[TextToken]], fast: [FastTagger] = []) -> [[Int]] {
         let width = weights.width
-        let pieces = weights.pieces
-        let outputs = width * pieces
         let pad = TaggerNetwork.padding
         let tokenCount = docs.reduce(0) { $0 + $1.count }
         if tokenCount == 0 { return docs.map { _ in [] } }
         let rows = tokenCount + pad * (docs.count + 1)
+        let depth = weights.layers.count - 1
 
-        // Which cached entry each row holds (-1: padding), and each row's distance to a token.
+        // Which token type each row holds (-1: padding).
         var rowEntry = [Int](repeating: -1, count: rows)
         var tokenRows: [Int] = []
         tokenRows.reserveCapacity(tokenCount)
@@ -98,122 +98,73 @@ final class TaggerNetwork: Sendable {
             }
             row += pad
         }
-        var entries = [[Float]](repeating: [], count: keys.count)
-        var missing: [Int] = []
-        cache.withLock { cache in
-            for (index, key) in keys.enumerated() {
-                if let entry = cache[key] { entries[index] = entry } else { missing.append(index) }
-            }
-        }
-        if !missing.isEmpty {
-            let computed = embedAndProject(missing.map { keys[$0] })
-            let entrySize = width + 3 * outputs
-            var fresh: [(EmbeddingKey, [Float])] = []
-            fresh.reserveCapacity(missing.count)
+
+        // Per-type work: cached, or computed now (and cached while there is room).
+        var entries = cache.entries(keys)
+        let missing = entries.indices.filter { entries[$0] == nil }
+        let computed = missing.isEmpty ? [] : embedAndProject(missing.map { keys[$0] })
+        computed.withUnsafeBufferPointer { fresh in
+            guard let base = fresh.baseAddress else { return }
+            let stored = cache.store(missing.map { keys[$0] }, values: base)
             for (position, index) in missing.enumerated() {
-                let entry = Array(computed[(position * entrySize)..<((position + 1) * entrySize)])
-                entries[index] = entry
-                fresh.append((keys[index], entry))
-            }
-            cache.withLock { cache in
-                for (key, entry) in fresh where cache.count < cacheLimit { cache[key] = entry }
+                entries[index] = stored[position] ?? UnsafePointer(base + position * cache.entrySize)
             }
         }
-        // Layer 0 + encoder layer 1 from the cached per-token vectors.
-        var hidden = [Float](repeating: 0, count: rows * width)
-        var sum = [Float](repeating: 0, count: outputs)
-        let firstLayer = weights.layers[1]
+
+        var hidden = TaggerNetwork.uninitialized(rows * width)
         hidden.withUnsafeMutableBufferPointer { x in
-            sum.withUnsafeMutableBufferPointer { z in
-                let xBase = x.baseAddress!, zBase = z.baseAddress!
-                for r in 0..<rows {
-                    let target = xBase + r * width
-                    if let entry = rowEntry[r] >= 0 ? entries[rowEntry[r]] : nil {
-                        entry.withUnsafeBufferPointer { e in target.update(from: e.baseAddress!, count: width) }
-                    }
-                    let left = r > 0 ? rowEntry[r - 1] : -1
-                    let centre = rowEntry[r]
-                    let right = r + 1 < rows ? rowEntry[r + 1] : -1
-                    if left < 0 && centre < 0 && right < 0 {
-                        for unit in 0..<width { target[unit] += zeroWindowOutput[unit] }
-                        continue
-                    }
-                    zBase.update(repeating: 0, count: outputs)
-                    func add(_ entryIndex: Int, block: Int) {
-                        guard entryIndex >= 0 else { return }
-                        entries[entryIndex].withUnsafeBufferPointer { e in
-                            let source = e.baseAddress! + width + block * outputs
-                            for unit in 0..<outputs { zBase[unit] += source[unit] }
-                        }
-                    }
-                    add(left, block: 0)
-                    add(centre, block: 1)
-                    add(right, block: 2)
-                    TaggerNetwork.maxoutLayerNorm(product: zBase, layer: firstLayer, width: width, pieces: pieces, output: target, accumulate: true)
-                }
+            computed.withUnsafeBufferPointer { _ in  // keeps uncached entries alive
+                firstLayer(into: x.baseAddress!, rowEntry: rowEntry, entries: entries)
             }
         }
 
-        // The fast tagger decides the tokens it is certain of; the rest are exact.
-        var fastTags = [Int](repeating: -1, count: tokenCount)
-        if let fast {
-            fastTags = fastTagIndexes(fast, hidden: hidden, tokenRows: tokenRows)
-            fastDecisions.add(fastTags.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }, ordering: .relaxed)
-            tokensTagged.add(tokenCount, ordering: .relaxed)
+        // Fast stages decide the tokens they are certain of; the rest are exact.
+        var tags = [Int](repeating: -1, count: tokenCount)
+        var uncertain = Array(0..<tokenCount)
+        var decided = [Int](repeating: 0, count: fast.count)
+        func runStages(atLayer layer: Int) {
+            for (stageIndex, stage) in fast.enumerated() where stage.layer == layer && !uncertain.isEmpty {
+                let stageTags = fastTagIndexes(stage, hidden: hidden, rows: uncertain.map { tokenRows[$0] })
+                var still: [Int] = []
+                still.reserveCapacity(uncertain.count)
+                for (position, token) in uncertain.enumerated() {
+                    if stageTags[position] >= 0 { tags[token] = stageTags[position]; decided[stageIndex] += 1 } else { still.append(token) }
+                }
+                uncertain = still
+            }
         }
-        let exactRows = zip(tokenRows, fastTags).compactMap { $1 < 0 ? $0 : nil }
-        var distance = [Int](repeating: Int.max / 2, count: rows)
-        var previous = Int.min / 2
-        var nextExact = 0
-        for r in 0..<rows {
-            if nextExact < exactRows.count && exactRows[nextExact] == r { previous = r; nextExact += 1 }
-            let following = nextExact < exactRows.count ? exactRows[nextExact] : Int.max / 2
-            distance[r] = min(r - previous, following - r)
-        }
+        runStages(atLayer: 1)
 
-        // Encoder layers 2...: only rows within reach of an exact token's output.
-        let depth = weights.layers.count - 1
+        // Encoder layers 2...: only rows within reach of an uncertain token's output or a
+        // later stage's input window.
         var window: [Float] = []
         var product: [Float] = []
         for layerNumber in 2...depth {
-            let layer = weights.layers[layerNumber]
-            let reach = depth - layerNumber
-            let selected = (0..<rows).filter { distance[$0] <= reach }
-            let count = selected.count
-            if count == 0 { break }
-            if window.count < count * width * 3 { window = TaggerNetwork.uninitialized(count * width * 3) }
-            if product.count < count * outputs { product = TaggerNetwork.uninitialized(count * outputs) }
-            hidden.withUnsafeMutableBufferPointer { x in
-                window.withUnsafeMutableBufferPointer { w in
-                    product.withUnsafeMutableBufferPointer { y in
-                        let xBase = x.baseAddress!, wBase = w.baseAddress!, yBase = y.baseAddress!
-                        for (index, r) in selected.enumerated() {
-                            let target = wBase + index * width * 3
-                            if r > 0 { target.update(from: xBase + (r - 1) * width, count: width) } else { target.update(repeating: 0, count: width) }
-                            (target + width).update(from: xBase + r * width, count: width)
-                            if r + 1 < rows { (target + 2 * width).update(from: xBase + (r + 1) * width, count: width) } else { (target + 2 * width).update(repeating: 0, count: width) }
-                        }
-                        layer.weights.withUnsafeBufferPointer { m in
-                            BLAS.sgemm(wBase, m.baseAddress!, yBase, m: count, n: outputs, k: layer.inputs, transposeB: true)
-                        }
-                        for (index, r) in selected.enumerated() {
-                            TaggerNetwork.maxoutLayerNorm(product: yBase + index * outputs, layer: layer, width: width, pieces: pieces, output: xBase + r * width, accumulate: true)
-                        }
-                    }
-                }
+            if uncertain.isEmpty { break }
+            var reach = depth - layerNumber
+            for stage in fast where stage.layer >= layerNumber { reach = max(reach, stage.layer - layerNumber + stage.radius) }
+            let selected = TaggerNetwork.rows(within: reach, of: uncertain.map { tokenRows[$0] }, rowCount: rows)
+            encoderLayer(layerNumber, rows: selected, hidden: &hidden, window: &window, product: &product)
+            runStages(atLayer: layerNumber)
+        }
+        if !fast.isEmpty {
+            fastCounts.withLock { counts in
+                counts.tokens += tokenCount
+                if counts.decided.count < decided.count { counts.decided += Array(repeating: 0, count: decided.count - counts.decided.count) }
+                for (index, count) in decided.enumerated() { counts.decided[index] += count }
             }
         }
 
-        // Softmax logits of the exact token rows -> argmax.
+        // Softmax logits of the remaining token rows -> argmax (first maximum, like numpy).
         let tagCount = weights.softmaxBias.count
-        let exactCount = exactRows.count
-        var tokenHidden = TaggerNetwork.uninitialized(max(1, exactCount) * width)
-        var logits = TaggerNetwork.uninitialized(max(1, exactCount) * tagCount)
+        let exactCount = uncertain.count
         if exactCount > 0 {
+            var tokenHidden = TaggerNetwork.uninitialized(exactCount * width)
+            var logits = TaggerNetwork.uninitialized(exactCount * tagCount)
             hidden.withUnsafeBufferPointer { x in
                 tokenHidden.withUnsafeMutableBufferPointer { t in
-                    for (index, r) in exactRows.enumerated() {
-                        (t.baseAddress! + index * width).update(from: x.baseAddress! + r * width, count: width)
+                    for (index, token) in uncertain.enumerated() {
+                        (t.baseAddress! + index * width).update(from: x.baseAddress! + tokenRows[token] * width, count: width)
                     }
                 }
             }
@@ -224,81 +175,158 @@ final class TaggerNetwork: Sendable {
                     }
                 }
             }
-        }
-        var result: [[Int]] = []
-        result.reserveCapacity(docs.count)
-        var tokenIndex = 0
-        var exactIndex = 0
-        logits.withUnsafeBufferPointer { l in
-            weights.softmaxBias.withUnsafeBufferPointer { b in
-                for doc in docs {
-                    var tags: [Int] = []
-                    tags.reserveCapacity(doc.count)
-                    for _ in doc {
-                        if fastTags[tokenIndex] >= 0 {
-                            tags.append(fastTags[tokenIndex])
-                            tokenIndex += 1
-                            continue
-                        }
-                        let base = l.baseAddress! + exactIndex * tagCount
+            logits.withUnsafeBufferPointer { l in
+                weights.softmaxBias.withUnsafeBufferPointer { b in
+                    for (index, token) in uncertain.enumerated() {
+                        let base = l.baseAddress! + index * tagCount
                         var best = 0
                         var bestValue = base[0] + b[0]
                         for tag in 1..<tagCount where base[tag] + b[tag] > bestValue {
                             bestValue = base[tag] + b[tag]
                             best = tag
                         }
-                        tags.append(best)
-                        tokenIndex += 1
-                        exactIndex += 1
+                        tags[token] = best
                     }
-                    result.append(tags)
                 }
             }
+        }
+        var result: [[Int]] = []
+        result.reserveCapacity(docs.count)
+        var next = 0
+        for doc in docs {
+            result.append(Array(tags[next..<(next + doc.count)]))
+            next += doc.count
         }
         return result
     }
 
-    /// The fast tagger's certain tag of every token (-1 where it is not certain), from the
-    /// first encoder layer's output rows around each token.
-    private func fastTagIndexes(_ fast: FastTagger, hidden: [Float], tokenRows: [Int]) -> [Int] {
+    /// Layer 0 + encoder layer 1 of every row, from the per-type entries: the row's mixed
+    /// embedding plus `LayerNorm(Maxout(left + centre + right products + b))`.
+    private func firstLayer(into x: UnsafeMutablePointer<Float>, rowEntry: [Int], entries: [UnsafePointer<Float>?]) {
+        let width = weights.width
+        let outputs = width * weights.pieces
+        let rows = rowEntry.count
+        let layer = layers[1]
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: outputs) { sum in
+            let z = sum.baseAddress!
+            for r in 0..<rows {
+                let target = x + r * width
+                let centre = rowEntry[r] >= 0 ? entries[rowEntry[r]] : nil
+                let left = r > 0 && rowEntry[r - 1] >= 0 ? entries[rowEntry[r - 1]] : nil
+                let right = r + 1 < rows && rowEntry[r + 1] >= 0 ? entries[rowEntry[r + 1]] : nil
+                if let centre { target.update(from: centre, count: width) } else { target.update(repeating: 0, count: width) }
+                if left == nil && centre == nil && right == nil {
+                    zeroWindowOutput.withUnsafeBufferPointer { zero in
+                        for unit in 0..<width { target[unit] += zero[unit] }
+                    }
+                    continue
+                }
+                TaggerNetwork.sumBlocks(z, count: outputs,
+                                        left.map { $0 + width }, centre.map { $0 + width + outputs }, right.map { $0 + width + 2 * outputs })
+                TaggerNetwork.maxoutLayerNorm(product: z, layer: layer, width: width, pieces: weights.pieces, output: target, accumulate: true)
+            }
+        }
+    }
+
+    /// `z = a + b + c` over `count` floats, absent terms counting as zero (at least one is present).
+    private static func sumBlocks(_ z: UnsafeMutablePointer<Float>, count: Int,
+                                  _ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ c: UnsafePointer<Float>?) {
+        switch (a, b, c) {
+        case let (a?, b?, c?): for index in 0..<count { z[index] = a[index] + b[index] + c[index] }
+        case let (a?, b?, nil), let (a?, nil, b?), let (nil, a?, b?): for index in 0..<count { z[index] = a[index] + b[index] }
+        case let (a?, nil, nil), let (nil, a?, nil), let (nil, nil, a?): z.update(from: a, count: count)
+        case (nil, nil, nil): z.update(repeating: 0, count: count)
+        }
+    }
+
+    /// Rows at most `reach` rows away from one of `targets` (sorted ascending).
+    private static func rows(within reach: Int, of targets: [Int], rowCount: Int) -> [Int] {
+        var selected: [Int] = []
+        selected.reserveCapacity(min(rowCount, targets.count * (2 * reach + 1)))
+        var next = 0
+        for target in targets {
+            let low = max(next, target - reach), high = min(rowCount - 1, target + reach)
+            if low <= high { selected.append(contentsOf: low...high) }
+            next = max(next, high + 1)
+        }
+        return selected
+    }
+
+    /// Encoder layer `layerNumber` on `selected` rows: `x += LayerNorm(Maxout(W · [x[r-1], x[r], x[r+1]] + b))`.
+    private func encoderLayer(_ layerNumber: Int, rows selected: [Int], hidden: inout [Float], window: inout [Float], product: inout [Float]) {
+        let width = weights.width, pieces = weights.pieces, outputs = width * pieces
+        let layer = layers[layerNumber]
+        let count = selected.count
+        if count == 0 { return }
+        let rows = hidden.count / width
+        if window.count < count * width * 3 { window = TaggerNetwork.uninitialized(count * width * 3) }
+        if product.count < count * outputs { product = TaggerNetwork.uninitialized(count * outputs) }
+        hidden.withUnsafeMutableBufferPointer { x in
+            window.withUnsafeMutableBufferPointer { w in
+                product.withUnsafeMutableBufferPointer { y in
+                    let xBase = x.baseAddress!, wBase = w.baseAddress!, yBase = y.baseAddress!
+                    for (index, r) in selected.enumerated() {
+                        let target = wBase + index * width * 3
+                        if r > 0 && r + 1 < rows {
+                            target.update(from: xBase + (r - 1) * width, count: 3 * width)
+                            continue
+                        }
+                        if r > 0 { target.update(from: xBase + (r - 1) * width, count: width) } else { target.update(repeating: 0, count: width) }
+                        (target + width).update(from: xBase + r * width, count: width)
+                        if r + 1 < rows { (target + 2 * width).update(from: xBase + (r + 1) * width, count: width) } else { (target + 2 * width).update(repeating: 0, count: width) }
+                    }
+                    layer.weights.withUnsafeBufferPointer { m in
+                        BLAS.sgemm(wBase, m.baseAddress!, yBase, m: count, n: outputs, k: layer.inputs, transposeB: true)
+                    }
+                    for (index, r) in selected.enumerated() {
+                        TaggerNetwork.maxoutLayerNorm(product: yBase + index * outputs, layer: layer, width: width, pieces: pieces, output: xBase + r * width, accumulate: true)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The certain tag of the token at each of `rows` by `stage` (-1 where it is not
+    /// certain), from the rows of its encoder layer around each token.
+    private func fastTagIndexes(_ stage: FastTagger, hidden: [Float], rows tokenRows: [Int]) -> [Int] {
         let width = weights.width
         let tagCount = weights.softmaxBias.count
         let count = tokenRows.count
-        var windows = TaggerNetwork.uninitialized(count * fast.inputs)
-        var activations = TaggerNetwork.uninitialized(count * fast.hidden)
+        var windows = TaggerNetwork.uninitialized(count * stage.inputs)
+        var activations = TaggerNetwork.uninitialized(count * stage.hidden)
         var scores = TaggerNetwork.uninitialized(count * tagCount)
         hidden.withUnsafeBufferPointer { x in
             windows.withUnsafeMutableBufferPointer { w in
                 for (index, r) in tokenRows.enumerated() {
                     // Token rows have at least `padding` (>= radius) rows on each side.
-                    (w.baseAddress! + index * fast.inputs).update(from: x.baseAddress! + (r - fast.radius) * width, count: fast.inputs)
+                    (w.baseAddress! + index * stage.inputs).update(from: x.baseAddress! + (r - stage.radius) * width, count: stage.inputs)
                 }
             }
         }
         windows.withUnsafeBufferPointer { w in
-            fast.hiddenWeights.withUnsafeBufferPointer { m in
+            stage.hiddenWeights.withUnsafeBufferPointer { m in
                 activations.withUnsafeMutableBufferPointer { a in
-                    BLAS.sgemm(w.baseAddress!, m.baseAddress!, a.baseAddress!, m: count, n: fast.hidden, k: fast.inputs, transposeB: true)
+                    BLAS.sgemm(w.baseAddress!, m.baseAddress!, a.baseAddress!, m: count, n: stage.hidden, k: stage.inputs, transposeB: true)
                 }
             }
         }
         activations.withUnsafeMutableBufferPointer { a in
-            fast.hiddenBias.withUnsafeBufferPointer { b in
+            stage.hiddenBias.withUnsafeBufferPointer { b in
                 for index in 0..<count {
-                    let row = a.baseAddress! + index * fast.hidden
-                    for unit in 0..<fast.hidden { row[unit] = max(0, row[unit] + b[unit]) }
+                    let row = a.baseAddress! + index * stage.hidden
+                    for unit in 0..<stage.hidden { row[unit] = max(0, row[unit] + b[unit]) }
                 }
             }
         }
         activations.withUnsafeBufferPointer { a in
-            fast.outputWeights.withUnsafeBufferPointer { m in
+            stage.outputWeights.withUnsafeBufferPointer { m in
                 scores.withUnsafeMutableBufferPointer { y in
-                    BLAS.sgemm(a.baseAddress!, m.baseAddress!, y.baseAddress!, m: count, n: tagCount, k: fast.hidden, transposeB: true)
+                    BLAS.sgemm(a.baseAddress!, m.baseAddress!, y.baseAddress!, m: count, n: tagCount, k: stage.hidden, transposeB: true)
                 }
             }
         }
         return scores.withUnsafeBufferPointer { y in
-            (0..<count).map { fast.certainTag(scores: y.baseAddress! + $0 * tagCount) ?? -1 }
+            (0..<count).map { stage.certainTag(scores: y.baseAddress! + $0 * tagCount) ?? -1 }
         }
     }
 
@@ -324,7 +352,7 @@ final class TaggerNetwork: Sendable {
             }
         }
         var product = TaggerNetwork.uninitialized(keys.count * outputs)
-        let mixing = weights.layers[0]
+        let mixing = layers[0]
         concatenated.withUnsafeBufferPointer { x in
             mixing.weights.withUnsafeBufferPointer { w in
                 product.withUnsafeMutableBufferPointer { y in
@@ -379,30 +407,68 @@ final class TaggerNetwork: Sendable {
         [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
-    /// `LayerNorm(Maxout(product + b))` of one row (`product` = W · input, width × pieces
-    /// values); written to `output`, or added to it when `accumulate` (the residual).
+    /// A maxout layer with its output rows regrouped piece-major (row `piece · width + unit`
+    /// instead of `unit · pieces + piece`), so that the maxout compares whole vectors.
+    private static func pieceMajor(_ layer: TaggerWeights.MaxoutLayer, width: Int, pieces: Int) -> TaggerWeights.MaxoutLayer {
+        var regrouped = layer
+        for unit in 0..<width {
+            for piece in 0..<pieces {
+                let from = unit * pieces + piece, to = piece * width + unit
+                regrouped.bias[to] = layer.bias[from]
+                regrouped.weights.replaceSubrange(
+                    (to * layer.inputs)..<((to + 1) * layer.inputs),
+                    with: layer.weights[(from * layer.inputs)..<((from + 1) * layer.inputs)])
+            }
+        }
+        return regrouped
+    }
+
+    /// `LayerNorm(Maxout(product + b))` of one row (`product` = W · input, pieces × width
+    /// values, piece-major); written to `output`, or added to it when `accumulate` (the residual).
     private static func maxoutLayerNorm(
         product: UnsafePointer<Float>, layer: TaggerWeights.MaxoutLayer, width: Int, pieces: Int,
         output: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { best in
-            layer.bias.withUnsafeBufferPointer { bias in
-                var sum: Float = 0
-                for unit in 0..<width {
-                    let base = unit * pieces
-                    var value = product[base] + bias[base]
+        typealias Vector = SIMD8<Float>
+        func load(_ pointer: UnsafePointer<Float>) -> Vector { UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self) }
+        let vectorWidth = width - width % Vector.scalarCount
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { buffer in
+            let best = buffer.baseAddress!
+            layer.bias.withUnsafeBufferPointer { biasBuffer in
+                let bias = biasBuffer.baseAddress!
+                var sums = Vector()
+                var unit = 0
+                while unit < vectorWidth {
+                    var value = load(product + unit) + load(bias + unit)
                     for piece in 1..<pieces {
-                        let candidate = product[base + piece] + bias[base + piece]
-                        if candidate > value { value = candidate }
+                        let candidate = load(product + piece * width + unit) + load(bias + piece * width + unit)
+                        value.replace(with: candidate, where: candidate .> value)
                     }
+                    UnsafeMutableRawPointer(best + unit).storeBytes(of: value, as: Vector.self)
+                    sums += value
+                    unit += Vector.scalarCount
+                }
+                var sum = sums.sum()
+                while unit < width {
+                    var value = product[unit] + bias[unit]
+                    for piece in 1..<pieces { value = max(value, product[piece * width + unit] + bias[piece * width + unit]) }
                     best[unit] = value
                     sum += value
+                    unit += 1
                 }
                 let mean = sum / Float(width)
-                var squares: Float = 0
-                for unit in 0..<width {
+                var squareSums = Vector()
+                unit = 0
+                while unit < vectorWidth {
+                    let deviation = load(best + unit) - Vector(repeating: mean)
+                    squareSums += deviation * deviation
+                    unit += Vector.scalarCount
+                }
+                var squares = squareSums.sum()
+                while unit < width {
                     let deviation = best[unit] - mean
                     squares += deviation * deviation
+                    unit += 1
                 }
                 let scale = 1 / (squares / Float(width) + 1e-8).squareRoot()
                 layer.gain.withUnsafeBufferPointer { gain in
