@@ -17,7 +17,7 @@ import Foundation
 /// committed as `Models/fast-tagger.bin` and checked against `FastTagger.sha256` at load.
 struct FastTagger: Sendable {
     /// SHA-256 of the committed weights file this code was written for.
-    static let sha256 = "42855355148beffec6ec95e6b61eb608897497967919888cf63c595ce2353601"
+    static let sha256 = "22fd3690487abef0eb1575fef92c968d21d823b946c714e3991d740553059325"
     /// Where the committed weights file lives, relative to the repository root.
     static let relativePath = "Models/fast-tagger.bin"
     /// Its name when it is copied next to a model folder outside the repository.
@@ -29,7 +29,7 @@ struct FastTagger: Sendable {
     /// path relative to the repository, file name beside a model folder, and SHA-256.
     static let secondStageRelativePath = "Models/fast-tagger-2.bin"
     static let secondStageFileName = "fast-tagger-2.bin"
-    static let secondStageSHA256 = ""
+    static let secondStageSHA256 = "d675e7feabe5162180f417a25e4a8ef0b52cee090283422b21e159d411e517c1"
 
     /// The encoder layer whose output rows this stage reads (1: the first layer; 2: after the second).
     let layer: Int
