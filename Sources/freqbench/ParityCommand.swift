@@ -52,7 +52,10 @@ struct ParityCommand: ParsableCommand {
                                                  conceptLists: lists, topDisagreements: top)
         print(ParityReport.text(parity, reference: referenceAnnotator.identity, candidate: candidateAnnotator.identity))
         if candidate == "builtin" {
-            print(String(format: "fast tagger decided %.2f %% of caption tokens (the rest ran the exact network)", 100 * candidateAnnotator.fastDecisionShare))
+            let stages = candidateAnnotator.fastDecisionShares.enumerated()
+                .map { String(format: "stage %d %.2f %%", $0.offset + 1, 100 * $0.element) }.joined(separator: ", ")
+            print(String(format: "fast tagger decided %.2f %% of caption tokens (%@; the rest ran the exact network)",
+                         100 * candidateAnnotator.fastDecisionShare, stages))
         }
     }
 

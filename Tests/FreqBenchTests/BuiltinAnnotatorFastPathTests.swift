@@ -66,4 +66,70 @@ struct BuiltinAnnotatorFastPathTests {
             "\(error)".contains("fast-tagger.bin") && "\(error)".contains("SHA-256")
         }
     }
+
+    @Test("both committed stages run: stage 1 on layer-1 rows, stage 2 on layer-2 rows of what stage 1 left")
+    func twoStages() throws {
+        let model = try BuiltinTestModel.model()
+        #expect(model.fastTaggers.map(\.layer) == [1, 2])
+        let annotator = BuiltinAnnotator(model: model, threads: 2)
+        _ = try annotator.captionTerms(try Self.captions(2_000))
+        let shares = annotator.fastDecisionShares
+        #expect(shares.count == 2)
+        #expect(shares.allSatisfy { $0 > 0 }, "per-stage shares \(shares)")
+        #expect(abs(shares.reduce(0, +) - annotator.fastDecisionShare) < 1e-12)
+    }
+
+    /// A stage file with `hidden` 1 and zero weights, in version 1 (no layer word) or 2.
+    private static func stageFile(layer: Int?, radius: Int, tags: Int, width: Int) -> Data {
+        var words: [UInt32] = layer.map { [UInt32($0)] } ?? []
+        let inputs = (2 * radius + 1) * width
+        words += [UInt32(radius), UInt32(inputs), 1, UInt32(tags), Float(2).bitPattern]
+        words += Array(repeating: 0, count: inputs + 1 + tags + tags)
+        var data = Data((layer == nil ? "FBFAST01" : "FBFAST02").utf8)
+        for word in words { withUnsafeBytes(of: word.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
+
+    private static func digest(_ data: Data) -> String {
+        var hasher = SHA256()
+        hasher.update(data)
+        return hasher.hexDigest()
+    }
+
+    @Test("a version-1 file is a layer-1 stage; version 2 names its layer, which must lie inside the encoder")
+    func stageFileVersions() throws {
+        let model = try BuiltinTestModel.model()
+        let width = model.network.width, tags = model.tags.count
+        let directory = try TemporaryDirectory.make()
+        for (layer, radius, expected) in [(nil, 2, 1), (2, 1, 2), (3, 0, 3)] as [(Int?, Int, Int)] {
+            let data = Self.stageFile(layer: layer, radius: radius, tags: tags, width: width)
+            let url = directory.appendingPathComponent("stage-\(expected).bin")
+            try data.write(to: url)
+            let stage = try FastTagger(contentsOf: url, expectedSHA256: Self.digest(data), tags: model.tags, width: width)
+            #expect(stage.layer == expected && stage.radius == radius && stage.inputs == (2 * radius + 1) * width)
+        }
+        let outside = Self.stageFile(layer: 4, radius: 1, tags: tags, width: width)
+        let url = directory.appendingPathComponent("outside.bin")
+        try outside.write(to: url)
+        #expect {
+            try FastTagger(contentsOf: url, expectedSHA256: Self.digest(outside), tags: model.tags, width: width)
+        } throws: { error in
+            "\(error)".contains("outside.bin") && "\(error)".contains("layer 4")
+        }
+    }
+
+    @Test("an altered second-stage file is refused too")
+    func secondStageIsChecked() throws {
+        let model = try BuiltinTestModel.model()
+        let committed = DataPaths.repositoryRoot.appendingPathComponent(FastTagger.secondStageRelativePath)
+        var data = try Data(contentsOf: committed)
+        data[40] ^= 0x01
+        let altered = try TemporaryDirectory.make().appendingPathComponent("fast-tagger-2.bin")
+        try data.write(to: altered)
+        #expect {
+            try FastTagger(contentsOf: altered, expectedSHA256: FastTagger.secondStageSHA256, tags: model.tags, width: model.network.width)
+        } throws: { error in
+            "\(error)".contains("fast-tagger-2.bin") && "\(error)".contains("SHA-256")
+        }
+    }
 }
