@@ -39,7 +39,8 @@ struct FastTagger: Sendable {
     let inputs: Int
     /// Hidden units.
     let hidden: Int
-    /// hidden × inputs and tags × hidden, row-major, with their biases.
+    /// hidden × inputs and tags × hidden, row-major, with their biases; the tag rows (and the
+    /// scores they produce) are regrouped by decision class, in `tagOrder`.
     let hiddenWeights: [Float]
     let hiddenBias: [Float]
     let outputWeights: [Float]
@@ -48,6 +49,10 @@ struct FastTagger: Sendable {
     let threshold: Float
     /// The decision class of every tag (0 NN, 1 NNS, 2 NNP/NNPS, 3 no noun).
     let decisionClass: [Int]
+    /// The model's tag index of each score row: tags grouped by decision class, each group in model order.
+    let tagOrder: [Int]
+    /// Where each decision class's rows start in `tagOrder`, then its end.
+    let classStarts: [Int]
     static let classCount = 4
 
     /// The decision class of a fine-grained tag.
@@ -107,25 +112,40 @@ struct FastTagger: Sendable {
         self.threshold = threshold
         hiddenWeights = tensor(sizes[0])
         hiddenBias = tensor(sizes[1])
-        outputWeights = tensor(sizes[2])
-        bias = tensor(sizes[3])
-        decisionClass = tags.map(FastTagger.decisionClass(of:))
+        let modelOrderWeights = tensor(sizes[2])
+        let modelOrderBias = tensor(sizes[3])
+        let classes = tags.map(FastTagger.decisionClass(of:))
+        decisionClass = classes
+        let order = (0..<FastTagger.classCount).flatMap { decision in tags.indices.filter { classes[$0] == decision } }
+        tagOrder = order
+        classStarts = (0...FastTagger.classCount).map { decision in order.count { classes[$0] < decision } }
+        outputWeights = order.flatMap { modelOrderWeights[($0 * hidden)..<(($0 + 1) * hidden)] }
+        bias = order.map { modelOrderBias[$0] }
     }
 
-    /// The imitation's best tag of one token from its `tags` scores (W₂ · hidden, without
-    /// the bias), or nil when it is not certain of the token's decision class.
+    /// The imitation's best tag (model index) of one token from its scores (W₂ · hidden,
+    /// without the bias, in `tagOrder`), or nil when it is not certain of the token's decision
+    /// class: the best score of its class must lead every other class's best by `threshold`.
+    /// Ties go to the first tag in model order, as numpy's argmax.
     func certainTag(scores: UnsafePointer<Float>) -> Int? {
-        var classBest = SIMD4<Float>(repeating: -.infinity)
-        var best = 0
-        var bestValue = -Float.infinity
-        for tag in 0..<bias.count {
-            let value = scores[tag] + bias[tag]
-            if value > bestValue { bestValue = value; best = tag }
-            let decision = decisionClass[tag]
-            if value > classBest[decision] { classBest[decision] = value }
+        bias.withUnsafeBufferPointer { biasBuffer in
+            let bias = biasBuffer.baseAddress!
+            var best = -1, bestValue = -Float.infinity, runnerUp = -Float.infinity
+            for decision in 0..<FastTagger.classCount {
+                var classBest = -1, classValue = -Float.infinity
+                for row in classStarts[decision]..<classStarts[decision + 1] where scores[row] + bias[row] > classValue {
+                    classValue = scores[row] + bias[row]
+                    classBest = row
+                }
+                if classValue > bestValue {
+                    runnerUp = bestValue
+                    bestValue = classValue
+                    best = classBest
+                } else if classValue > runnerUp {
+                    runnerUp = classValue
+                }
+            }
+            return best >= 0 && bestValue - runnerUp >= threshold ? tagOrder[best] : nil
         }
-        let bestClass = decisionClass[best]
-        classBest[bestClass] = -.infinity
-        return bestValue - classBest.max() >= threshold ? best : nil
     }
 }
