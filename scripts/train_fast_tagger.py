@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""Trains the builtin annotator's fast tagger: Models/fast-tagger.bin (stage 1) and
-Models/fast-tagger-2.bin (stage 2); format in docs/FORMATS.md.
+"""Trains the builtin annotator's fast tagger: Models/fast-tagger-0.bin, -1.bin and -2.bin, its
+three stages (format in docs/FORMATS.md).
 
-Both stages imitate en_core_web_sm's tagger with a one-hidden-layer perceptron over 50 tags:
-  stage 1 reads the first encoder layer's output rows h1[i-2..i+2] (cheap: that layer is cached
-          per token type) and runs on every token;
-  stage 2 reads the second layer's rows h2[i-1..i+1] and runs, after layer 2, on the tokens
-          stage 1 left; layers 3-4 then run only around the tokens both left.
+Each stage imitates en_core_web_sm's tagger with a one-hidden-layer perceptron over 50 tags:
+  stage 0 reads the mixed embeddings e[i-2..i+2] (layer 0); its first layer is a sum of per-token-
+          type products, cached with the type, so it costs ~3 k multiply-adds per token;
+  stage 1 reads the first encoder layer's rows h1[i-2..i+2] on the tokens stage 0 left;
+  stage 2 reads the second layer's rows h2[i-1..i+1] on the tokens stages 0-1 left, after layer 2;
+encoder layers then run only around the tokens a later stage or the exact output still needs.
 A stage decides a token only when its best *decision class* (NN, NNS, NNP|NNPS, no noun) leads
 every other class by the stage's calibrated threshold; the Swift code runs the exact network for
 the rest. Training distils the exact tagger: cross-entropy against its softmax (soft targets)
 plus cross-entropy of the decision class (class score = logsumexp of its tags), which widens the
-margins the thresholds read. Adam, one-cycle learning rate, fixed seed.
+margins the thresholds read. Adam, one-cycle learning rate, fixed seed; every stage is trained
+on all training tokens.
 
 Data (one text per line; every text is tokenized and tagged by spaCy itself, so the targets
 are the exact tagger's outputs):
@@ -20,18 +22,19 @@ are the exact tagger's outputs):
   - CC3M-val captions 2,001..15,833 (../shared/corpora/cc3m_val.tsv), same rule.
   Never used: OUT/heldout/*.txt and the first 2,000 CC3M-val captions (the captions
   `freqbench bench text` times first); they are the held-out measurement printed at the end.
-Thresholds: stage 1 certifies at most --max-error wrong decision classes per calibration token;
-stage 2 at most half as many again (counted over all calibration tokens).
+Thresholds, in stage order, each on the calibration tokens the earlier stages left: stage 0
+certifies none of the calibration tokens wrongly (its threshold lies above every wrong lead), stage 1
+at most --max-error, stage 2 at most half of it (all counted over every calibration token).
 
 Reproduce (about 10 minutes on 2 cores):
   ci/setup-spacy
   .venv-spacy/bin/python scripts/make_style_corpora.py .cache/style-corpora --per-style 30000
-  .venv-spacy/bin/python scripts/train_fast_tagger.py .cache/style-corpora Models/fast-tagger.bin Models/fast-tagger-2.bin
-then put the two printed SHA-256 into FastTagger.sha256 and FastTagger.secondStageSHA256
+  .venv-spacy/bin/python scripts/train_fast_tagger.py .cache/style-corpora Models
+then put the three printed SHA-256 into FastTagger.stageFiles
 (Sources/FreqBench/Text/Builtin/FastTagger.swift).
 Options: --features DIR caches the extracted rows (default .cache/fast-tagger-features);
---hidden N (64), --radius R (2), --second-hidden N (64), --second-radius R (1), --epochs E (16),
---seed S (0), --max-error R (1e-4).
+--hidden N,N,N (64,64,64) and --radius R,R,R (2,2,1) per stage, --epochs E (16), --seed S (0),
+--max-error R (1e-4).
 """
 import argparse, glob, hashlib, os, struct, sys, time
 import numpy as np
@@ -69,10 +72,10 @@ def encoder_layer(x, layer):
 
 
 def features(net, texts):
-    """The docs laid end to end as thinc pads them: h1 and h2 of every row (float16), the row
+    """The docs laid end to end as thinc pads them: e (h0), h1 and h2 of every row (float16), the row
     of every token, the exact tagger's logits and tag of every token, and its text's index."""
     nlp, embed, layers, Ws, bs, _ = net
-    H1, H2, R, L, D = [], [], [], [], []
+    H0, H1, H2, R, L, D = [], [], [], [], [], []
     base = 0
     for start in range(0, len(texts), 5000):
         docs = list(nlp.tokenizer.pipe(texts[start:start + 5000], batch_size=1000))
@@ -87,10 +90,10 @@ def features(net, texts):
             h.append(encoder_layer(h[-1], layer))
         rows = np.array(rows, dtype=np.int64)
         L.append(h[4][rows] @ Ws.T + bs)
-        H1.append(h[1].astype(np.float16)); H2.append(h[2].astype(np.float16))
+        H0.append(h[0].astype(np.float16)); H1.append(h[1].astype(np.float16)); H2.append(h[2].astype(np.float16))
         R.append(rows + base); D.append(np.array(doc_of, dtype=np.int64)); base += len(h[0])
     logits = np.vstack(L)
-    return dict(h1=np.vstack(H1), h2=np.vstack(H2), rows=np.concatenate(R), logits=logits.astype(np.float16),
+    return dict(h0=np.vstack(H0), h1=np.vstack(H1), h2=np.vstack(H2), rows=np.concatenate(R), logits=logits.astype(np.float16),
                 tags=logits.argmax(1), doc=np.concatenate(D))
 
 
@@ -161,9 +164,10 @@ def threshold(L, T, classes, allowed):
     return float(np.ceil((wrong_lead[allowed] if allowed < len(wrong_lead) else 0) * 4 + 1e-6) / 4)
 
 
-def layer_rows(source, after_first, after_second):
-    """Rows encoder layers 2, 3 and 4 run on (TaggerNetwork): layer 2 within 2 rows of a token
-    stage 1 left, layer 3 within 1 of a token stage 2 left, layer 4 on those tokens."""
+def layer_rows(source, left):
+    """Rows encoder layers 1-4 run on (TaggerNetwork), given the tokens each stage left
+    (`left[k]`: undecided after stages 0..k): layer 1 within 3 rows of a token stage 0 left,
+    layer 2 within 2 of one stage 1 left, layer 3 within 1 of one stage 2 left, layer 4 on those."""
     n = len(source["h1"])
     def near(mask, reach):
         marked = np.zeros(n, bool); marked[source["rows"][mask]] = True
@@ -171,7 +175,7 @@ def layer_rows(source, after_first, after_second):
         for k in range(1, reach + 1):
             out[k:] |= marked[:-k]; out[:-k] |= marked[k:]
         return int(out.sum())
-    return near(after_first, 2), near(after_second, 1), int(after_second.sum())
+    return near(left[0], 3), near(left[1], 2), near(left[2], 1), int(left[2].sum())
 
 
 def write(path, layer, radius, P, tau, tags):
@@ -186,14 +190,14 @@ def write(path, layer, radius, P, tau, tags):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("corpora"); ap.add_argument("output"); ap.add_argument("second_output")
+    ap.add_argument("corpora"); ap.add_argument("models")
     ap.add_argument("--features", default=".cache/fast-tagger-features")
     ap.add_argument("--cc3m", default="../shared/corpora/cc3m_val.tsv")
-    ap.add_argument("--hidden", type=int, default=64); ap.add_argument("--radius", type=int, default=2)
-    ap.add_argument("--second-hidden", type=int, default=64); ap.add_argument("--second-radius", type=int, default=1)
+    ap.add_argument("--hidden", default="64,64,64"); ap.add_argument("--radius", default="2,2,1")
     ap.add_argument("--seed", type=int, default=0); ap.add_argument("--epochs", type=int, default=16)
     ap.add_argument("--max-error", type=float, default=1e-4)
     args = ap.parse_args()
+    hidden = [int(h) for h in args.hidden.split(",")]; radius = [int(r) for r in args.radius.split(",")]
     net = None
     os.makedirs(args.features, exist_ok=True)
     cc3m = [l.rstrip("\n").split("\t")[0] for l in open(args.cc3m, encoding="utf8")]
@@ -205,7 +209,7 @@ def main():
     data = {}
     for name, texts in sources.items():
         digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
-        cache = os.path.join(args.features, f"{name}-{digest}-rows.npz")
+        cache = os.path.join(args.features, f"{name}-{digest}-rows-v2.npz")
         if not os.path.exists(cache):
             net = net or network()
             t = time.time()
@@ -217,47 +221,50 @@ def main():
     classes = decision_classes(labels)
 
     fitting = [n for n in data if n.endswith("_train")] + ["cc3m_rest"]
-    def pick(layer, radius, calibration):
+    def pick(layer, r, calibration):
         parts = []
         for n in fitting:
             d = data[n]; chosen = ((d["doc"] % 4) == 3) == calibration
-            parts.append((windows(d, layer, radius, chosen), d["logits"][chosen], d["tags"][chosen]))
+            parts.append((windows(d, layer, r, chosen), d["logits"][chosen], d["tags"][chosen]))
         return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
 
-    # Stage 1 on every token.
-    X, teacher, _ = pick("h1", args.radius, False)
-    t = time.time(); P1 = train(X, teacher, classes, args.hidden, args.seed, args.epochs); del X, teacher
-    print(f"stage 1 trained in {time.time() - t:.0f} s", flush=True)
-    Xc, _, Tc = pick("h1", args.radius, True)
-    allowed = int(args.max_error * len(Tc))
-    tau1 = threshold(scores(P1, Xc), Tc, classes, allowed)
-    _, lead = decide(scores(P1, Xc), classes); left = lead < tau1; del Xc
-    # Stage 2 trained on every token, calibrated on the calibration tokens stage 1 leaves.
-    X2, teacher2, _ = pick("h2", args.second_radius, False)
-    t = time.time(); P2 = train(X2, teacher2, classes, args.second_hidden, args.seed, args.epochs); del X2, teacher2
-    print(f"stage 2 trained in {time.time() - t:.0f} s", flush=True)
-    Xc2, _, _ = pick("h2", args.second_radius, True)
-    tau2 = threshold(scores(P2, Xc2[left]), Tc[left], classes, allowed // 2)
-    print(f"thresholds {tau1} and {tau2} (at most {allowed} + {allowed // 2} certified-but-wrong of {len(Tc)} calibration tokens)")
+    stages, left = [], None
+    budgets = [0.0, 1.0, 0.5]
+    for layer in range(3):
+        X, teacher, _ = pick(f"h{layer}", radius[layer], False)
+        t = time.time(); P = train(X, teacher, classes, hidden[layer], args.seed, args.epochs); del X, teacher
+        Xc, _, Tc = pick(f"h{layer}", radius[layer], True)
+        left = np.ones(len(Tc), bool) if left is None else left
+        allowed = int(budgets[layer] * args.max_error * len(Tc))
+        Lc = scores(P, Xc[left]); del Xc
+        tau = threshold(Lc, Tc[left], classes, allowed)
+        _, lead = decide(Lc, classes)
+        decided = left.copy(); decided[left] = lead >= tau
+        print(f"stage {layer}: trained in {time.time() - t:.0f} s, threshold {tau} (at most {allowed} certified-but-wrong "
+              f"of {len(Tc)} calibration tokens); decides {decided.mean():.4f} of them", flush=True)
+        left = left & ~decided
+        stages.append((P, tau))
 
-    macs1 = (2 * args.radius + 1) * WIDTH * args.hidden + args.hidden * len(labels)
-    macs2 = (2 * args.second_radius + 1) * WIDTH * args.second_hidden + args.second_hidden * len(labels)
+    macs = [(2 * radius[k] + 1) * WIDTH * hidden[k] + hidden[k] * len(labels) for k in range(3)]
+    macs[0] = (2 * radius[0] + 1) * hidden[0] + hidden[0] * len(labels)  # per-type products are cached
     for name in data:
         if not (name.endswith("_heldout") or name == "cc3m_bench"):
             continue
-        d = data[name]; truth = classes[d["tags"]]
-        cls1, lead1 = decide(scores(P1, windows(d, "h1", args.radius)), classes)
-        cls2, lead2 = decide(scores(P2, windows(d, "h2", args.second_radius)), classes)
-        first = lead1 >= tau1; second = ~first & (lead2 >= tau2); rest = ~first & ~second
-        wrong = int((first & (cls1 != truth)).sum() + (second & (cls2 != truth)).sum())
-        l2, l3, l4 = layer_rows(d, ~first, rest)
-        n = len(truth)
-        print(f"held out {name}: {n} tokens, stage 1 decided {first.mean():.4f}, stage 2 {second.mean():.4f}, "
-              f"certified but wrong class {wrong} ({wrong / n:.2e}/token); layer rows 2/3/4 per token "
-              f"{l2 / n:.3f}/{l3 / n:.3f}/{l4 / n:.3f}; network ~{(macs1 + macs2 * (~first).mean() + 288 * 288 * (l2 + l3 + l4) / n) / 1000:.0f}k "
-              f"multiply-adds per token", flush=True)
-    write(args.output, 1, args.radius, P1, tau1, len(labels))
-    write(args.second_output, 2, args.second_radius, P2, tau2, len(labels))
+        d = data[name]; truth = classes[d["tags"]]; n = len(truth)
+        still = np.ones(n, bool); lefts, shares, wrong, cost = [], [], 0, 0.0
+        for layer, (P, tau) in enumerate(stages):
+            cost += macs[layer] * still.mean()
+            cls, lead = decide(scores(P, windows(d, f"h{layer}", radius[layer])), classes)
+            decided = still & (lead >= tau)
+            wrong += int((decided & (cls != truth)).sum()); shares.append(decided.mean())
+            still = still & ~decided; lefts.append(still.copy())
+        rows = layer_rows(d, lefts)
+        cost += 288 * 288 * sum(rows[1:]) / n
+        print(f"held out {name}: {n} tokens, decided by stage 0/1/2 " + "/".join(f"{x:.4f}" for x in shares)
+              + f", certified but wrong class {wrong} ({wrong / n:.2e}/token); encoder rows 1/2/3/4 per token "
+              + "/".join(f"{r / n:.3f}" for r in rows) + f"; network ~{cost / 1000:.0f}k multiply-adds per token", flush=True)
+    for layer, (P, tau) in enumerate(stages):
+        write(os.path.join(args.models, f"fast-tagger-{layer}.bin"), layer, radius[layer], P, tau, len(labels))
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ struct ParityCommand: ParsableCommand {
         print(ParityReport.text(parity, reference: referenceAnnotator.identity, candidate: candidateAnnotator.identity))
         if candidate == "builtin" {
             let stages = candidateAnnotator.fastDecisionShares.enumerated()
-                .map { String(format: "stage %d %.2f %%", $0.offset + 1, 100 * $0.element) }.joined(separator: ", ")
+                .map { String(format: "stage %d %.2f %%", $0.offset, 100 * $0.element) }.joined(separator: ", ")
             print(String(format: "fast tagger decided %.2f %% of caption tokens (%@; the rest ran the exact network)",
                          100 * candidateAnnotator.fastDecisionShare, stages))
         }

@@ -50,31 +50,33 @@ struct BuiltinAnnotatorFastPathTests {
         #expect(fast.fastDecisionShare == 0)
     }
 
-    @Test("a weights file that is not the committed one is refused, naming the file")
+    @Test("a stage file that is not the committed one is refused, naming the file")
     func weightsFileIsChecked() throws {
         let model = try BuiltinTestModel.model()
-        let committed = DataPaths.repositoryRoot.appendingPathComponent(FastTagger.relativePath)
-        var data = try Data(contentsOf: committed)
-        _ = try FastTagger(contentsOf: committed, tags: model.tags, width: model.network.width)
-        data[data.count - 1] ^= 0x01
         let directory = try TemporaryDirectory.make()
-        let altered = directory.appendingPathComponent("fast-tagger.bin")
-        try data.write(to: altered)
-        #expect {
-            try FastTagger(contentsOf: altered, tags: model.tags, width: model.network.width)
-        } throws: { error in
-            "\(error)".contains("fast-tagger.bin") && "\(error)".contains("SHA-256")
+        for file in FastTagger.stageFiles {
+            let committed = DataPaths.repositoryRoot.appendingPathComponent(FastTagger.directory).appendingPathComponent(file.name)
+            var data = try Data(contentsOf: committed)
+            _ = try FastTagger(contentsOf: committed, expectedSHA256: file.sha256, tags: model.tags, width: model.network.width)
+            data[data.count - 1] ^= 0x01
+            let altered = directory.appendingPathComponent(file.name)
+            try data.write(to: altered)
+            #expect {
+                try FastTagger(contentsOf: altered, expectedSHA256: file.sha256, tags: model.tags, width: model.network.width)
+            } throws: { error in
+                "\(error)".contains(file.name) && "\(error)".contains("SHA-256")
+            }
         }
     }
 
-    @Test("both committed stages run: stage 1 on layer-1 rows, stage 2 on layer-2 rows of what stage 1 left")
-    func twoStages() throws {
+    @Test("every committed stage runs, in layer order, each on what the earlier ones left")
+    func stagesRun() throws {
         let model = try BuiltinTestModel.model()
-        #expect(model.fastTaggers.map(\.layer) == [1, 2])
+        #expect(model.fastTaggers.map(\.layer) == [0, 1, 2])
         let annotator = BuiltinAnnotator(model: model, threads: 2)
         _ = try annotator.captionTerms(try Self.captions(2_000))
         let shares = annotator.fastDecisionShares
-        #expect(shares.count == 2)
+        #expect(shares.count == 3)
         #expect(shares.allSatisfy { $0 > 0 }, "per-stage shares \(shares)")
         #expect(abs(shares.reduce(0, +) - annotator.fastDecisionShare) < 1e-12)
     }
@@ -96,17 +98,19 @@ struct BuiltinAnnotatorFastPathTests {
         return hasher.hexDigest()
     }
 
-    @Test("a version-1 file is a layer-1 stage; version 2 names its layer, which must lie inside the encoder")
+    @Test("a version-1 file is a layer-1 stage; version 2 names its layer, which must lie below the last encoder layer")
     func stageFileVersions() throws {
         let model = try BuiltinTestModel.model()
         let width = model.network.width, tags = model.tags.count
         let directory = try TemporaryDirectory.make()
-        for (layer, radius, expected) in [(nil, 2, 1), (2, 1, 2), (3, 0, 3)] as [(Int?, Int, Int)] {
+        for (layer, radius, expected) in [(nil, 2, 1), (0, 2, 0), (2, 1, 2), (3, 0, 3)] as [(Int?, Int, Int)] {
             let data = Self.stageFile(layer: layer, radius: radius, tags: tags, width: width)
             let url = directory.appendingPathComponent("stage-\(expected).bin")
             try data.write(to: url)
             let stage = try FastTagger(contentsOf: url, expectedSHA256: Self.digest(data), tags: model.tags, width: width)
             #expect(stage.layer == expected && stage.radius == radius && stage.inputs == (2 * radius + 1) * width)
+            // Only a layer-0 stage keeps W₁ regrouped for per-type products.
+            #expect(stage.projectionBlocks.count == (expected == 0 ? (2 * radius + 1) * width : 0))
         }
         let outside = Self.stageFile(layer: 4, radius: 1, tags: tags, width: width)
         let url = directory.appendingPathComponent("outside.bin")
@@ -115,21 +119,6 @@ struct BuiltinAnnotatorFastPathTests {
             try FastTagger(contentsOf: url, expectedSHA256: Self.digest(outside), tags: model.tags, width: width)
         } throws: { error in
             "\(error)".contains("outside.bin") && "\(error)".contains("layer 4")
-        }
-    }
-
-    @Test("an altered second-stage file is refused too")
-    func secondStageIsChecked() throws {
-        let model = try BuiltinTestModel.model()
-        let committed = DataPaths.repositoryRoot.appendingPathComponent(FastTagger.secondStageRelativePath)
-        var data = try Data(contentsOf: committed)
-        data[40] ^= 0x01
-        let altered = try TemporaryDirectory.make().appendingPathComponent("fast-tagger-2.bin")
-        try data.write(to: altered)
-        #expect {
-            try FastTagger(contentsOf: altered, expectedSHA256: FastTagger.secondStageSHA256, tags: model.tags, width: model.network.width)
-        } throws: { error in
-            "\(error)".contains("fast-tagger-2.bin") && "\(error)".contains("SHA-256")
         }
     }
 }

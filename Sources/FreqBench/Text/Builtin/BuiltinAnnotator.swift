@@ -43,13 +43,14 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     public init(model: BuiltinModel, threads: Int? = nil, exact: Bool = false) {
         self.model = model
         tokenizer = BuiltinTokenizer(rules: model.tokenizerRules)
-        network = TaggerNetwork(weights: model.network, vocabulary: model.vocabulary)
+        network = TaggerNetwork(weights: model.network, vocabulary: model.vocabulary,
+                                lexicalStage: exact ? nil : model.fastTaggers.first { $0.layer == 0 })
         fastTaggers = exact ? [] : model.fastTaggers
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         identity = exact
             ? AnnotatorIdentity(name: "builtin-exact", version: "1 en_core_web_sm-3.8.0 \(model.fingerprint)")
-            : AnnotatorIdentity(name: "builtin", version: "2 en_core_web_sm-3.8.0 \(model.fingerprint) fast-\(FastTagger.sha256.prefix(12))"
-                + (FastTagger.secondStageSHA256.isEmpty ? "" : "+\(FastTagger.secondStageSHA256.prefix(12))"))
+            : AnnotatorIdentity(name: "builtin", version: "3 en_core_web_sm-3.8.0 \(model.fingerprint) fast-"
+                + FastTagger.stageFiles.map { String($0.sha256.prefix(12)) }.joined(separator: "+"))
     }
 
     /// Loads the model from `BuiltinModel.defaultDirectory`.

@@ -22,9 +22,8 @@ public final class BuiltinModel: Sendable {
     let attributeRuler: AttributeRuler
     /// Rule-lemmatizer tables.
     let lemmatizer: RuleLemmatizer
-    /// The fast tagger's stages, in encoder-layer order: `fast-tagger.bin` (and
-    /// `fast-tagger-2.bin` where the repository has a second stage) in the model folder if
-    /// there is one, else the committed `Models/` files (same SHA-256 either way).
+    /// The fast tagger's stages (`FastTagger.stageFiles`), in layer order: from the model
+    /// folder where it has a copy, else the committed `Models/` files (same SHA-256 either way).
     let fastTaggers: [FastTagger]
     /// SHA-256 of model.json and weights.bin (from manifest.json), for the annotator version.
     public let fingerprint: String
@@ -71,17 +70,12 @@ public final class BuiltinModel: Sendable {
         tags = try reader.array(root, "tags").map { try reader.string($0) }
         attributeRuler = try AttributeRuler(json: try reader.member(root, "attributeRuler"), reader: reader)
         lemmatizer = try RuleLemmatizer(json: try reader.member(root, "lemmatizer"), reader: reader)
-        func stageFile(_ fileName: String, _ relativePath: String) -> URL {
-            let besideModel = directory.appendingPathComponent(fileName)
-            return FileManager.default.fileExists(atPath: besideModel.path)
-                ? besideModel : DataPaths.repositoryRoot.appendingPathComponent(relativePath)
-        }
-        let depth = network.layers.count - 1
-        var stages = [try FastTagger(contentsOf: stageFile(FastTagger.fileName, FastTagger.relativePath),
-                                     tags: tags, width: network.width, depth: depth)]
-        if !FastTagger.secondStageSHA256.isEmpty {
-            stages.append(try FastTagger(contentsOf: stageFile(FastTagger.secondStageFileName, FastTagger.secondStageRelativePath),
-                                         expectedSHA256: FastTagger.secondStageSHA256, tags: tags, width: network.width, depth: depth))
+        let depth = network.layers.count - 1, width = network.width, tagNames = tags
+        let stages = try FastTagger.stageFiles.map { file in
+            let besideModel = directory.appendingPathComponent(file.name)
+            let url = FileManager.default.fileExists(atPath: besideModel.path)
+                ? besideModel : DataPaths.repositoryRoot.appendingPathComponent(FastTagger.directory).appendingPathComponent(file.name)
+            return try FastTagger(contentsOf: url, expectedSHA256: file.sha256, tags: tagNames, width: width, depth: depth)
         }
         fastTaggers = stages.sorted { $0.layer < $1.layer }
         let manifest = try JSONParser.parse(contentsOf: manifestURL)

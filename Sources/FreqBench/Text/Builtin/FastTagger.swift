@@ -1,37 +1,38 @@
 import Foundation
 
-/// A small imitation of the tagger (a one-hidden-layer perceptron) that reads the first encoder layer's output
-/// (cheap: that layer is cached per token type) and decides a token on its own only when
-/// it is certain; every other token goes through the remaining encoder layers exactly.
+/// One stage of the fast tagger: a small imitation of the tagger (a one-hidden-layer
+/// perceptron) that reads one layer's rows around a token and decides the token on its own
+/// only when it is certain; every other token goes on to the next stage, and the tokens no
+/// stage decides go through the remaining encoder layers exactly.
 ///
 /// What a caption's noun set depends on is a token's *decision class*: `NN`, `NNS`,
 /// `NNP`/`NNPS` (both PROPN with the text as lemma) or "no noun" (every other tag; the
-/// attribute ruler's noun decisions read only the token's own tag and text). The imitation
-/// is a one-hidden-layer perceptron that scores all tags as
-/// `W₂ · relu(W₁ · [h₁[i−r] … h₁[i+r]] + b₁) + b₂`; a class scores its best tag, and a
-/// token is *certain* when its best class leads every other class by at least `threshold`.
-/// A certain token gets the imitation's best tag, which is the exact tag's class on all but
-/// about 1 in 10⁴ tokens of held-out text (measured; see ARCHITECTURE.md).
+/// attribute ruler's noun decisions read only the token's own tag and text). A stage scores
+/// all tags as `W₂ · relu(W₁ · [h_k[i−r] … h_k[i+r]] + b₁) + b₂`; a class scores its best
+/// tag, and a token is *certain* when its best class leads every other class by at least
+/// `threshold`. A certain token gets the stage's best tag, which is the exact tag's class on
+/// all but about 1 in 10⁴ tokens of held-out text (measured; see ARCHITECTURE.md).
 ///
-/// Trained by scripts/train_fast_tagger.py; the file (format in docs/FORMATS.md) is
-/// committed as `Models/fast-tagger.bin` and checked against `FastTagger.sha256` at load.
+/// The committed stages (`stageFiles`): layer 0 (the mixed embeddings, whose products with
+/// W₁ are cached per token type, so the stage costs a few thousand multiply-adds per token),
+/// layer 1 (the first encoder layer, itself cached per type) and layer 2 (after the second
+/// encoder layer, on the few tokens left). Trained by scripts/train_fast_tagger.py; the files
+/// (format in docs/FORMATS.md) are committed under `Models/` and checked against their
+/// SHA-256 at load.
 struct FastTagger: Sendable {
-    /// SHA-256 of the committed weights file this code was written for.
-    static let sha256 = "22fd3690487abef0eb1575fef92c968d21d823b946c714e3991d740553059325"
-    /// Where the committed weights file lives, relative to the repository root.
-    static let relativePath = "Models/fast-tagger.bin"
-    /// Its name when it is copied next to a model folder outside the repository.
-    static let fileName = "fast-tagger.bin"
+    /// The committed stage files, in stage order, and the SHA-256 this code was written for.
+    static let stageFiles: [(name: String, sha256: String)] = [
+        ("fast-tagger-0.bin", "61a65cde386297cce78b921f81bb4d588deb59104390717854421191898e5269"),
+        ("fast-tagger-1.bin", "cc8e9febd7181ead143bf55ee74dc68bb7295acd639ebeead1042ebb3bb3ed10"),
+        ("fast-tagger-2.bin", "6609154060e8577d2ed43dd62afe5eefdc5d5b4084aecb86107063105f2ff581"),
+    ]
+    /// Where the committed stage files live, relative to the repository root.
+    static let directory = "Models"
     static let magic = Array("FBFAST01".utf8)
-    /// Version 2 of the file adds the encoder layer a stage reads (version 1: layer 1).
+    /// Version 2 of the file adds the layer a stage reads (version 1: layer 1).
     static let magicWithLayer = Array("FBFAST02".utf8)
-    /// A second stage, run after encoder layer 2 on the tokens the first one left: its
-    /// path relative to the repository, file name beside a model folder, and SHA-256.
-    static let secondStageRelativePath = "Models/fast-tagger-2.bin"
-    static let secondStageFileName = "fast-tagger-2.bin"
-    static let secondStageSHA256 = "d675e7feabe5162180f417a25e4a8ef0b52cee090283422b21e159d411e517c1"
 
-    /// The encoder layer whose output rows this stage reads (1: the first layer; 2: after the second).
+    /// The layer whose output rows this stage reads (0: the mixed embeddings; k: after encoder layer k).
     let layer: Int
     /// Rows of that layer's output read on each side of the token.
     let radius: Int
@@ -49,6 +50,10 @@ struct FastTagger: Sendable {
     let threshold: Float
     /// The decision class of every tag (0 NN, 1 NNS, 2 NNP/NNPS, 3 no noun).
     let decisionClass: [Int]
+    /// For a layer-0 stage: W₁ regrouped as (2r + 1) blocks of hidden × width, block k for
+    /// row i − r + k, so that a token type's products with every block can be cached (empty
+    /// for other layers).
+    let projectionBlocks: [Float]
     /// The model's tag index of each score row: tags grouped by decision class, each group in model order.
     let tagOrder: [Int]
     /// Where each decision class's rows start in `tagOrder`, then its end.
@@ -67,7 +72,7 @@ struct FastTagger: Sendable {
 
     /// Reads and checks the weights file: SHA-256 (`expectedSHA256`), magic, and shapes that
     /// fit `tags`, `width` and an encoder of `depth` layers.
-    init(contentsOf url: URL, expectedSHA256: String = FastTagger.sha256, tags: [String], width: Int, depth: Int = 4) throws {
+    init(contentsOf url: URL, expectedSHA256: String, tags: [String], width: Int, depth: Int = 4) throws {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw FreqBenchError("cannot read the fast-tagger weights (committed with the repository; set FREQBENCH_ROOT to the repository)", file: url.path)
@@ -95,7 +100,7 @@ struct FastTagger: Sendable {
         let threshold = Float(bitPattern: word(first + 4))
         let sizes = [hidden * inputs, hidden, tagCount * hidden, tagCount]
         // Token rows have 4 padding rows on each side, so a window reaches at most 4 rows out.
-        guard (1..<depth).contains(layer), radius <= 4, inputs == (2 * radius + 1) * width, tagCount == tags.count, hidden > 0,
+        guard (0..<depth).contains(layer), radius <= 4, inputs == (2 * radius + 1) * width, tagCount == tags.count, hidden > 0,
               bytes.count == 8 + 4 * (headerWords + sizes.reduce(0, +))
         else {
             throw FreqBenchError("fast-tagger weights: layer \(layer), radius \(radius), \(inputs) inputs, \(hidden) hidden, \(tagCount) tags, \(bytes.count) bytes do not fit width \(width), \(tags.count) tags and \(depth) encoder layers", file: url.path)
@@ -110,7 +115,8 @@ struct FastTagger: Sendable {
         self.inputs = inputs
         self.hidden = hidden
         self.threshold = threshold
-        hiddenWeights = tensor(sizes[0])
+        let firstWeights = tensor(sizes[0])
+        hiddenWeights = firstWeights
         hiddenBias = tensor(sizes[1])
         let modelOrderWeights = tensor(sizes[2])
         let modelOrderBias = tensor(sizes[3])
@@ -121,6 +127,17 @@ struct FastTagger: Sendable {
         classStarts = (0...FastTagger.classCount).map { decision in order.count { classes[$0] < decision } }
         outputWeights = order.flatMap { modelOrderWeights[($0 * hidden)..<(($0 + 1) * hidden)] }
         bias = order.map { modelOrderBias[$0] }
+        var regrouped: [Float] = []
+        if layer == 0 {
+            regrouped.reserveCapacity(firstWeights.count)
+            for block in 0..<(2 * radius + 1) {
+                for unit in 0..<hidden {
+                    let start: Int = unit * inputs + block * width
+                    regrouped.append(contentsOf: firstWeights[start..<(start + width)])
+                }
+            }
+        }
+        projectionBlocks = regrouped
     }
 
     /// The imitation's best tag (model index) of one token from its scores (W₂ · hidden,

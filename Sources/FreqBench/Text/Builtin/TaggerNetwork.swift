@@ -34,12 +34,22 @@ final class TaggerNetwork: Sendable {
     /// Tokens tagged so far with fast taggers, and how many each stage decided.
     private let fastCounts = Mutex<(tokens: Int, decided: [Int])>((0, []))
 
-    /// `cacheLimit`: the most token types whose per-type work is kept (each costs about 4 KiB).
-    init(weights: TaggerWeights, vocabulary: Vocabulary, cacheLimit: Int = 60_000) {
+    /// The fast-tagger stage that reads the mixed embeddings (layer 0), whose per-type
+    /// products are kept in the cache entries after the first layer's; nil when none runs.
+    let lexicalStage: FastTagger?
+    /// Where a cache entry's products with `lexicalStage`'s blocks start.
+    private let lexicalOffset: Int
+
+    /// `lexicalStage`: the layer-0 fast-tagger stage callers will pass to `tagIndexes`, if any.
+    /// `cacheLimit`: the most token types whose per-type work is kept (each costs about 5 KiB).
+    init(weights: TaggerWeights, vocabulary: Vocabulary, lexicalStage: FastTagger? = nil, cacheLimit: Int = 60_000) {
         self.weights = weights
         self.vocabulary = vocabulary
         let width = weights.width, outputs = weights.width * weights.pieces
-        cache = EmbeddingCache(entrySize: width + 3 * outputs, capacity: cacheLimit)
+        self.lexicalStage = lexicalStage
+        lexicalOffset = width + 3 * outputs
+        cache = EmbeddingCache(entrySize: width + 3 * outputs + (lexicalStage?.projectionBlocks.count ?? 0) / width,
+                               capacity: cacheLimit)
         layers = weights.layers.map { TaggerNetwork.pieceMajor($0, width: width, pieces: weights.pieces) }
         let first = layers[1]
         var blocks = [Float](repeating: 0, count: 3 * outputs * width)
@@ -103,28 +113,19 @@ final class TaggerNetwork: Sendable {
         var entries = cache.entries(keys)
         let missing = entries.indices.filter { entries[$0] == nil }
         let computed = missing.isEmpty ? [] : embedAndProject(missing.map { keys[$0] })
-        computed.withUnsafeBufferPointer { fresh in
-            guard let base = fresh.baseAddress else { return }
-            let stored = cache.store(missing.map { keys[$0] }, values: base)
-            for (position, index) in missing.enumerated() {
-                entries[index] = stored[position] ?? UnsafePointer(base + position * cache.entrySize)
-            }
-        }
-
-        var hidden = TaggerNetwork.uninitialized(rows * width)
-        hidden.withUnsafeMutableBufferPointer { x in
-            computed.withUnsafeBufferPointer { _ in  // keeps uncached entries alive
-                firstLayer(into: x.baseAddress!, rowEntry: rowEntry, entries: entries)
-            }
-        }
-
         // Fast stages decide the tokens they are certain of; the rest are exact.
         var tags = [Int](repeating: -1, count: tokenCount)
         var uncertain = Array(0..<tokenCount)
         var decided = [Int](repeating: 0, count: fast.count)
+        var hidden = TaggerNetwork.uninitialized(rows * width)
         func runStages(atLayer layer: Int) {
             for (stageIndex, stage) in fast.enumerated() where stage.layer == layer && !uncertain.isEmpty {
-                let stageTags = fastTagIndexes(stage, hidden: hidden, rows: uncertain.map { tokenRows[$0] })
+                let rowsOfUncertain = uncertain.map { tokenRows[$0] }
+                // A layer-0 stage reads products cached with the types: it must be this network's.
+                precondition(layer != 0 || lexicalStage?.projectionBlocks == stage.projectionBlocks, "layer-0 stage is not the network's lexical stage")
+                let stageTags = layer == 0
+                    ? lexicalTagIndexes(stage, rows: rowsOfUncertain, rowEntry: rowEntry, entries: entries)
+                    : fastTagIndexes(stage, hidden: hidden, rows: rowsOfUncertain)
                 var still: [Int] = []
                 still.reserveCapacity(uncertain.count)
                 for (position, token) in uncertain.enumerated() {
@@ -133,19 +134,33 @@ final class TaggerNetwork: Sendable {
                 uncertain = still
             }
         }
-        runStages(atLayer: 1)
+        computed.withUnsafeBufferPointer { fresh in  // uncached entries are read from `fresh`
+            if let base = fresh.baseAddress {
+                let stored = cache.store(missing.map { keys[$0] }, values: base)
+                for (position, index) in missing.enumerated() {
+                    entries[index] = stored[position] ?? UnsafePointer(base + position * cache.entrySize)
+                }
+            }
+            runStages(atLayer: 0)
 
-        // Encoder layers 2...: only rows within reach of an uncertain token's output or a
-        // later stage's input window.
-        var window: [Float] = []
-        var product: [Float] = []
-        for layerNumber in 2...depth {
-            if uncertain.isEmpty { break }
-            var reach = depth - layerNumber
-            for stage in fast where stage.layer >= layerNumber { reach = max(reach, stage.layer - layerNumber + stage.radius) }
-            let selected = TaggerNetwork.rows(within: reach, of: uncertain.map { tokenRows[$0] }, rowCount: rows)
-            encoderLayer(layerNumber, rows: selected, hidden: &hidden, window: &window, product: &product)
-            runStages(atLayer: layerNumber)
+            // Encoder layers: only rows within reach of an uncertain token's output or a
+            // later stage's input window.
+            var window: [Float] = []
+            var product: [Float] = []
+            for layerNumber in 1...depth {
+                if uncertain.isEmpty { break }
+                var reach = depth - layerNumber
+                for stage in fast where stage.layer >= layerNumber { reach = max(reach, stage.layer - layerNumber + stage.radius) }
+                let selected = TaggerNetwork.rows(within: reach, of: uncertain.map { tokenRows[$0] }, rowCount: rows)
+                if layerNumber == 1 {
+                    hidden.withUnsafeMutableBufferPointer { x in
+                        firstLayer(into: x.baseAddress!, rows: selected, rowEntry: rowEntry, entries: entries)
+                    }
+                } else {
+                    encoderLayer(layerNumber, rows: selected, hidden: &hidden, window: &window, product: &product)
+                }
+                runStages(atLayer: layerNumber)
+            }
         }
         if !fast.isEmpty {
             fastCounts.withLock { counts in
@@ -202,14 +217,14 @@ final class TaggerNetwork: Sendable {
 
     /// Layer 0 + encoder layer 1 of every row, from the per-type entries: the row's mixed
     /// embedding plus `LayerNorm(Maxout(left + centre + right products + b))`.
-    private func firstLayer(into x: UnsafeMutablePointer<Float>, rowEntry: [Int], entries: [UnsafePointer<Float>?]) {
+    private func firstLayer(into x: UnsafeMutablePointer<Float>, rows selected: [Int], rowEntry: [Int], entries: [UnsafePointer<Float>?]) {
         let width = weights.width
         let outputs = width * weights.pieces
         let rows = rowEntry.count
         let layer = layers[1]
         withUnsafeTemporaryAllocation(of: Float.self, capacity: outputs) { sum in
             let z = sum.baseAddress!
-            for r in 0..<rows {
+            for r in selected {
                 let target = x + r * width
                 let centre = rowEntry[r] >= 0 ? entries[rowEntry[r]] : nil
                 let left = r > 0 && rowEntry[r - 1] >= 0 ? entries[rowEntry[r - 1]] : nil
@@ -286,6 +301,52 @@ final class TaggerNetwork: Sendable {
         }
     }
 
+    /// The certain tag of the token at each of `rows` by the layer-0 `stage` (-1 where it is
+    /// not certain): its hidden layer is the bias plus the cached products of the token types
+    /// at rows r − radius … r + radius with the matching blocks of W₁ (padding rows add
+    /// nothing: their embedding is zero).
+    private func lexicalTagIndexes(_ stage: FastTagger, rows tokenRows: [Int], rowEntry: [Int], entries: [UnsafePointer<Float>?]) -> [Int] {
+        let tagCount = weights.softmaxBias.count
+        let count = tokenRows.count
+        let units = stage.hidden
+        var activations = TaggerNetwork.uninitialized(count * units)
+        var scores = TaggerNetwork.uninitialized(count * tagCount)
+        activations.withUnsafeMutableBufferPointer { a in
+            stage.hiddenBias.withUnsafeBufferPointer { b in
+                typealias Vector = SIMD8<Float>
+                let vectorUnits = units - units % Vector.scalarCount
+                for (index, r) in tokenRows.enumerated() {
+                    let row = a.baseAddress! + index * units
+                    row.update(from: b.baseAddress!, count: units)
+                    for block in 0...(2 * stage.radius) {
+                        let entryIndex = rowEntry[r - stage.radius + block]
+                        guard entryIndex >= 0, let entry = entries[entryIndex] else { continue }
+                        let products = entry + lexicalOffset + block * units
+                        var unit = 0
+                        while unit < vectorUnits {
+                            let sum = UnsafeRawPointer(row + unit).loadUnaligned(as: Vector.self)
+                                + UnsafeRawPointer(products + unit).loadUnaligned(as: Vector.self)
+                            UnsafeMutableRawPointer(row + unit).storeBytes(of: sum, as: Vector.self)
+                            unit += Vector.scalarCount
+                        }
+                        while unit < units { row[unit] += products[unit]; unit += 1 }
+                    }
+                    for unit in 0..<units where !(row[unit] > 0) { row[unit] = 0 }
+                }
+            }
+        }
+        activations.withUnsafeBufferPointer { a in
+            stage.outputWeights.withUnsafeBufferPointer { m in
+                scores.withUnsafeMutableBufferPointer { y in
+                    BLAS.sgemm(a.baseAddress!, m.baseAddress!, y.baseAddress!, m: count, n: tagCount, k: units, transposeB: true)
+                }
+            }
+        }
+        return scores.withUnsafeBufferPointer { y in
+            (0..<count).map { stage.certainTag(scores: y.baseAddress! + $0 * tagCount) ?? -1 }
+        }
+    }
+
     /// The certain tag of the token at each of `rows` by `stage` (-1 where it is not
     /// certain), from the rows of its encoder layer around each token.
     private func fastTagIndexes(_ stage: FastTagger, hidden: [Float], rows tokenRows: [Int]) -> [Int] {
@@ -330,8 +391,9 @@ final class TaggerNetwork: Sendable {
         }
     }
 
-    /// For each key: its mixed embedding (width) and the first encoder layer's three block
-    /// products with it (3 × width × pieces), concatenated.
+    /// For each key: its mixed embedding (width), the first encoder layer's three block
+    /// products with it (3 × width × pieces) and, with a `lexicalStage`, that stage's block
+    /// products ((2r + 1) × hidden), concatenated.
     private func embedAndProject(_ keys: [EmbeddingKey]) -> [Float] {
         let width = weights.width
         let pieces = weights.pieces
@@ -376,11 +438,25 @@ final class TaggerNetwork: Sendable {
                 }
             }
         }
-        let entrySize = width + 3 * outputs
+        // The layer-0 stage's products with every block of its W₁.
+        let lexicalSize = (lexicalStage?.projectionBlocks.count ?? 0) / width
+        var lexical = TaggerNetwork.uninitialized(keys.count * lexicalSize)
+        if let lexicalStage, lexicalSize > 0 {
+            embedded.withUnsafeBufferPointer { e in
+                lexicalStage.projectionBlocks.withUnsafeBufferPointer { w in
+                    lexical.withUnsafeMutableBufferPointer { p in
+                        BLAS.sgemm(e.baseAddress!, w.baseAddress!, p.baseAddress!, m: keys.count, n: lexicalSize, k: width, transposeB: true)
+                    }
+                }
+            }
+        }
+        let entrySize = cache.entrySize
         var result = TaggerNetwork.uninitialized(keys.count * entrySize)
         for index in keys.indices {
-            result.replaceSubrange((index * entrySize)..<(index * entrySize + width), with: embedded[(index * width)..<((index + 1) * width)])
-            result.replaceSubrange((index * entrySize + width)..<((index + 1) * entrySize), with: projections[(index * 3 * outputs)..<((index + 1) * 3 * outputs)])
+            let start = index * entrySize
+            result.replaceSubrange(start..<(start + width), with: embedded[(index * width)..<((index + 1) * width)])
+            result.replaceSubrange((start + width)..<(start + lexicalOffset), with: projections[(index * 3 * outputs)..<((index + 1) * 3 * outputs)])
+            result.replaceSubrange((start + lexicalOffset)..<(start + entrySize), with: lexical[(index * lexicalSize)..<((index + 1) * lexicalSize)])
         }
         return result
     }
