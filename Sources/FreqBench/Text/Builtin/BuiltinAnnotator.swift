@@ -20,8 +20,6 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     let model: BuiltinModel
     let tokenizer: BuiltinTokenizer
     let network: TaggerNetwork
-    /// The fast tagger's stages captions use, none for the exact path only.
-    let fastTaggers: [FastTagger]
     /// Threads used per call (default: all cores).
     public var threads: Int
     /// Captions per chunk of work.
@@ -43,9 +41,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     public init(model: BuiltinModel, threads: Int? = nil, exact: Bool = false) {
         self.model = model
         tokenizer = BuiltinTokenizer(rules: model.tokenizerRules)
-        network = TaggerNetwork(weights: model.network, vocabulary: model.vocabulary,
-                                lexicalStage: exact ? nil : model.fastTaggers.first { $0.layer == 0 })
-        fastTaggers = exact ? [] : model.fastTaggers
+        network = TaggerNetwork(weights: model.network, vocabulary: model.vocabulary, stages: exact ? [] : model.fastTaggers)
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         identity = exact
             ? AnnotatorIdentity(name: "builtin-exact", version: "1 en_core_web_sm-3.8.0 \(model.fingerprint)")
@@ -69,7 +65,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     }
 
     public func captionTerms(_ captions: [String]) throws -> [[String]] {
-        inChunks(captions) { chunk, caches in termsOfChunk(chunk, fast: fastTaggers, caches: &caches) }
+        inChunks(captions) { chunk, caches in termsOfChunk(chunk, fast: true, caches: &caches) }
     }
 
     public func queryTerms(_ words: [String]) throws -> [String] {
@@ -81,8 +77,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     /// proper noun, no noun) is the exact one's on all but about 1 in 10⁴ tokens, while the
     /// fine tag of a non-noun may differ from the exact tagger's.
     public func analyze(_ texts: [String], exact: Bool = false) -> [[AnalyzedToken]] {
-        let fast = exact ? [] : fastTaggers
-        return inChunks(texts) { chunk, caches in analyzeChunk(chunk, fast: fast, caches: &caches) }
+        inChunks(texts) { chunk, caches in analyzeChunk(chunk, fast: !exact, caches: &caches) }
     }
 
     /// `work` on every fixed chunk of `texts`, on `threads` threads, results in input order.
@@ -125,7 +120,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
 
     /// Tokens, tags and attribute-ruler states of every text of a chunk.
     private func rulerStates(
-        _ texts: ArraySlice<String>, fast: [FastTagger], caches: inout WorkerCaches
+        _ texts: ArraySlice<String>, fast: Bool, caches: inout WorkerCaches
     ) -> [(tokens: [TextToken], states: [AttributeRuler.TokenState])] {
         let docs = texts.map { tokenizer.tokenize($0) }
         let tagIndexes = network.tagIndexes(docs, fast: fast)
@@ -148,7 +143,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         return lemma
     }
 
-    private func analyzeChunk(_ texts: ArraySlice<String>, fast: [FastTagger], caches: inout WorkerCaches) -> [[AnalyzedToken]] {
+    private func analyzeChunk(_ texts: ArraySlice<String>, fast: Bool, caches: inout WorkerCaches) -> [[AnalyzedToken]] {
         rulerStates(texts, fast: fast, caches: &caches).map { doc, states in
             zip(doc, states).map { token, state in
                 AnalyzedToken(text: token.text, tag: state.tag, pos: state.pos, morph: state.morph,
@@ -159,7 +154,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
 
     /// `captionTerms` of a chunk: the normalized lemmas of its NOUN/PROPN tokens only (what
     /// `analyzeChunk` would give, without lemmatizing the other tokens).
-    private func termsOfChunk(_ texts: ArraySlice<String>, fast: [FastTagger], caches: inout WorkerCaches) -> [[String]] {
+    private func termsOfChunk(_ texts: ArraySlice<String>, fast: Bool, caches: inout WorkerCaches) -> [[String]] {
         rulerStates(texts, fast: fast, caches: &caches).map { doc, states in
             var terms: [String] = []
             for (token, state) in zip(doc, states) where state.pos == "NOUN" || state.pos == "PROPN" {

@@ -12,11 +12,13 @@ import Synchronization
 ///   exactly as thinc's `with_array(pad=4)` does (no doc sees another: the receptive field is 4).
 /// - Tag: argmax of the softmax logits (first maximum on ties, like numpy).
 ///
-/// Work that depends on one token only is cached per token (text, special-case NORM, space
-/// after): its mixed embedding `e` and the three products `W₁[:, left|centre|right] · e`, so
-/// the first encoder layer is three vector sums instead of a matrix product. Later layers
-/// compute only the rows the output depends on (layer k: rows within 4 − k of a token that
-/// needs the exact tag: every token, or with a `FastTagger` only those it is not certain of).
+/// Work that depends on one token only is cached per token type (text, special-case NORM,
+/// space after) in an `EmbeddingCache`: its mixed embedding `e`, the three products
+/// `W₁[:, left|centre|right] · e`, so the first encoder layer is three vector sums instead of
+/// a matrix product, and the layer-0 fast stage's block products. With `fast`, the network's
+/// `FastTagger` stages decide the tokens they are certain of, in layer order; every encoder
+/// layer runs only on the rows that a later stage's window or a still-uncertain token's exact
+/// output depends on (without stages: layer k on rows within 4 − k of every token).
 final class TaggerNetwork: Sendable {
     typealias EmbeddingKey = EmbeddingCache.Key
 
@@ -31,22 +33,27 @@ final class TaggerNetwork: Sendable {
     private static let padding = 4
     /// `weights.layers` regrouped piece-major (see `pieceMajor`).
     private let layers: [TaggerWeights.MaxoutLayer]
-    /// Tokens tagged so far with fast taggers, and how many each stage decided.
-    private let fastCounts = Mutex<(tokens: Int, decided: [Int])>((0, []))
-
-    /// The fast-tagger stage that reads the mixed embeddings (layer 0), whose per-type
-    /// products are kept in the cache entries after the first layer's; nil when none runs.
-    let lexicalStage: FastTagger?
+    /// The fast tagger's stages, in layer order (see `FastTagger`); empty for the exact path only.
+    let stages: [FastTagger]
+    /// Tokens tagged so far on the fast path, and how many of them each stage decided.
+    private let fastCounts: Mutex<(tokens: Int, decided: [Int])>
+    /// The stage that reads the mixed embeddings (layer 0), whose per-type products are kept
+    /// in the cache entries after the first layer's; nil when there is none.
+    private let lexicalStage: FastTagger?
     /// Where a cache entry's products with `lexicalStage`'s blocks start.
     private let lexicalOffset: Int
 
-    /// `lexicalStage`: the layer-0 fast-tagger stage callers will pass to `tagIndexes`, if any.
-    /// `cacheLimit`: the most token types whose per-type work is kept (each costs about 5 KiB).
-    init(weights: TaggerWeights, vocabulary: Vocabulary, lexicalStage: FastTagger? = nil, cacheLimit: Int = 60_000) {
+    /// `stages`: the fast tagger's stages `tagIndexes(_:fast:)` may use, at most one of them on
+    /// layer 0. `cacheLimit`: the most token types whose per-type work is kept (each costs
+    /// about 5 KiB).
+    init(weights: TaggerWeights, vocabulary: Vocabulary, stages: [FastTagger] = [], cacheLimit: Int = 60_000) {
         self.weights = weights
         self.vocabulary = vocabulary
         let width = weights.width, outputs = weights.width * weights.pieces
-        self.lexicalStage = lexicalStage
+        self.stages = stages.sorted { $0.layer < $1.layer }
+        precondition(stages.filter { $0.layer == 0 }.count <= 1, "at most one fast-tagger stage reads layer 0")
+        fastCounts = Mutex((0, Array(repeating: 0, count: stages.count)))
+        lexicalStage = stages.first { $0.layer == 0 }
         lexicalOffset = width + 3 * outputs
         cache = EmbeddingCache(entrySize: width + 3 * outputs + (lexicalStage?.projectionBlocks.count ?? 0) / width,
                                capacity: cacheLimit)
@@ -74,11 +81,12 @@ final class TaggerNetwork: Sendable {
     /// Tokens tagged so far with fast taggers, and how many of them each stage decided.
     var fastDecisionCounts: (tokens: Int, decided: [Int]) { fastCounts.withLock { $0 } }
 
-    /// The index of the best tag of every token of every doc: the exact tagger's, or where a
-    /// stage of `fast` (in encoder-layer order) is certain of a token's decision class, that
-    /// stage's (see `FastTagger`). Each encoder layer runs only on the rows that the exact
-    /// output of a still-uncertain token, or a later stage's input, depends on.
-    func tagIndexes(_ docs: [[TextToken]], fast: [FastTagger] = []) -> [[Int]] {
+    /// The index of the best tag of every token of every doc: the exact tagger's, or with
+    /// `fast`, where one of `stages` is certain of a token's decision class, that stage's (see
+    /// `FastTagger`). Each encoder layer runs only on the rows that the exact output of a
+    /// still-uncertain token, or a later stage's input, depends on.
+    func tagIndexes(_ docs: [[TextToken]], fast: Bool = false) -> [[Int]] {
+        let fast = fast ? stages : []
         let width = weights.width
         let pad = TaggerNetwork.padding
         let tokenCount = docs.reduce(0) { $0 + $1.count }
@@ -121,8 +129,6 @@ final class TaggerNetwork: Sendable {
         func runStages(atLayer layer: Int) {
             for (stageIndex, stage) in fast.enumerated() where stage.layer == layer && !uncertain.isEmpty {
                 let rowsOfUncertain = uncertain.map { tokenRows[$0] }
-                // A layer-0 stage reads products cached with the types: it must be this network's.
-                precondition(layer != 0 || lexicalStage?.projectionBlocks == stage.projectionBlocks, "layer-0 stage is not the network's lexical stage")
                 let stageTags = layer == 0
                     ? lexicalTagIndexes(stage, rows: rowsOfUncertain, rowEntry: rowEntry, entries: entries)
                     : fastTagIndexes(stage, hidden: hidden, rows: rowsOfUncertain)
@@ -165,7 +171,6 @@ final class TaggerNetwork: Sendable {
         if !fast.isEmpty {
             fastCounts.withLock { counts in
                 counts.tokens += tokenCount
-                if counts.decided.count < decided.count { counts.decided += Array(repeating: 0, count: decided.count - counts.decided.count) }
                 for (index, count) in decided.enumerated() { counts.decided[index] += count }
             }
         }
@@ -306,11 +311,8 @@ final class TaggerNetwork: Sendable {
     /// at rows r − radius … r + radius with the matching blocks of W₁ (padding rows add
     /// nothing: their embedding is zero).
     private func lexicalTagIndexes(_ stage: FastTagger, rows tokenRows: [Int], rowEntry: [Int], entries: [UnsafePointer<Float>?]) -> [Int] {
-        let tagCount = weights.softmaxBias.count
-        let count = tokenRows.count
         let units = stage.hidden
-        var activations = TaggerNetwork.uninitialized(count * units)
-        var scores = TaggerNetwork.uninitialized(count * tagCount)
+        var activations = TaggerNetwork.uninitialized(tokenRows.count * units)
         activations.withUnsafeMutableBufferPointer { a in
             stage.hiddenBias.withUnsafeBufferPointer { b in
                 typealias Vector = SIMD8<Float>
@@ -335,27 +337,16 @@ final class TaggerNetwork: Sendable {
                 }
             }
         }
-        activations.withUnsafeBufferPointer { a in
-            stage.outputWeights.withUnsafeBufferPointer { m in
-                scores.withUnsafeMutableBufferPointer { y in
-                    BLAS.sgemm(a.baseAddress!, m.baseAddress!, y.baseAddress!, m: count, n: tagCount, k: units, transposeB: true)
-                }
-            }
-        }
-        return scores.withUnsafeBufferPointer { y in
-            (0..<count).map { stage.certainTag(scores: y.baseAddress! + $0 * tagCount) ?? -1 }
-        }
+        return certainTags(stage, activations: activations, count: tokenRows.count)
     }
 
     /// The certain tag of the token at each of `rows` by `stage` (-1 where it is not
     /// certain), from the rows of its encoder layer around each token.
     private func fastTagIndexes(_ stage: FastTagger, hidden: [Float], rows tokenRows: [Int]) -> [Int] {
         let width = weights.width
-        let tagCount = weights.softmaxBias.count
         let count = tokenRows.count
         var windows = TaggerNetwork.uninitialized(count * stage.inputs)
         var activations = TaggerNetwork.uninitialized(count * stage.hidden)
-        var scores = TaggerNetwork.uninitialized(count * tagCount)
         hidden.withUnsafeBufferPointer { x in
             windows.withUnsafeMutableBufferPointer { w in
                 for (index, r) in tokenRows.enumerated() {
@@ -379,6 +370,14 @@ final class TaggerNetwork: Sendable {
                 }
             }
         }
+        return certainTags(stage, activations: activations, count: count)
+    }
+
+    /// Every stage's output step: scores = W₂ · `activations` (count × hidden, after the
+    /// ReLU), then each token's certain tag, -1 where the stage is not certain.
+    private func certainTags(_ stage: FastTagger, activations: [Float], count: Int) -> [Int] {
+        let tagCount = weights.softmaxBias.count
+        var scores = TaggerNetwork.uninitialized(count * tagCount)
         activations.withUnsafeBufferPointer { a in
             stage.outputWeights.withUnsafeBufferPointer { m in
                 scores.withUnsafeMutableBufferPointer { y in
