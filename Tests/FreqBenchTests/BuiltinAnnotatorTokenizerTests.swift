@@ -51,4 +51,31 @@ struct BuiltinAnnotatorTokenizerTests {
     func urls() throws {
         #expect(try tokens("visit https://example.com/a?b=1 now") == ["visit", "https://example.com/a?b=1", "now"])
     }
+
+    @Test("a chunk of only ASCII letters or only ASCII digits is one token without running the patterns, as the patterns agree")
+    func plainWordsSkipPatterns() throws {
+        let tokenizer = BuiltinTokenizer(rules: try BuiltinTestModel.model().tokenizerRules)
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ").map(String.init)
+        var probes = letters
+        for first in letters { for second in letters { probes.append(first + second) } }
+        // Unit and currency suffixes, contraction pieces, and words ending in them.
+        let endings = ["km", "cm", "mm", "kg", "mph", "GB", "TB", "Pa", "in", "ft", "oz", "lb", "s", "S", "T", "G", "M", "K", "US", "nt"]
+        for ending in endings { probes += [ending, "x" + ending, "Dogs" + ending, ending + "s"] }
+        probes += (0..<1200).map(String.init) + ["007", "00", "1234567890"]
+        probes += ["supercalifragilistic", "LOUD", "McDonald", "iPhone"]
+        var checked = 0
+        for probe in probes where tokenizer.rules.specials[probe] == nil {
+            #expect(BuiltinTokenizer.isPlainWord(probe), "\(probe)")
+            #expect(tokenizer.tokenizeChunk(probe) == [SpecialToken(orth: probe, norm: nil)], "the patterns split `\(probe)`")
+            checked += 1
+        }
+        #expect(checked > 3_000)
+        for mixed in ["", "5km", "a1", "10x", "dog.", "t-shirt", "café", "$5", "don't", "dogs'"] {
+            #expect(!BuiltinTokenizer.isPlainWord(mixed), "\(mixed)")
+        }
+        // Through `tokenize`, plain words keep their spacing and special cases still apply.
+        #expect(tokenizer.tokenize("two dogs 10 km").map(\.text) == ["two", "dogs", "10", "km"])
+        #expect(tokenizer.tokenize("two dogs").map(\.spaceAfter) == [true, false])
+        #expect(tokenizer.tokenize("Mr. dogs").map(\.text) == ["Mr.", "dogs"])
+    }
 }

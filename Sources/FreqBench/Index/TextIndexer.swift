@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
 
-/// Builds a text index (or one shard of it) from a corpus: streams the records, computes
-/// the corpus digest over all of them, annotates this shard's captions in batches (one
+/// Builds a text index (or one shard of it) from a corpus: streams the records (the next
+/// batch is read ahead on its own thread), computes the corpus digest over all of them, annotates this shard's captions in batches (one
 /// annotator per worker, batches in parallel) and adds the term sets in id order, so the
 /// index is the same whatever the number of workers.
 public enum TextIndexer {
@@ -16,16 +16,18 @@ public enum TextIndexer {
                              progress: ProgressBar? = nil,
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
-        let reader = try CorpusReader(paths: corpus, options: options)
         let digest = CorpusDigest()
+        let workers = annotators.count
+        // The next batch is parsed (and digested) while this one is annotated.
+        let batches = PrefetchingBatchReader(reader: try CorpusReader(paths: corpus, options: options), digest: digest,
+                                             batchSize: batchSize * workers)
+        defer { batches.cancel() }
         let builder = TextIndexBuilder()
         var recordCount = 0
-        let workers = annotators.count
         let slots = AnnotationSlots(count: workers)
         while true {
-            let batch = try reader.nextBatch(maxCount: batchSize * workers)
+            let batch = try batches.next()
             if batch.isEmpty { break }
-            for record in batch { digest.add(id: record.id, caption: record.caption) }
             recordCount = (batch.last?.id ?? -1) + 1
             let mine = shard.count == 1 ? batch : batch.filter { shard.contains($0.id) }
             let chunkSize = (mine.count + workers - 1) / max(workers, 1)
@@ -45,7 +47,7 @@ public enum TextIndexer {
             progress?.advance(by: batch.count)
         }
         progress?.finish()
-        skipped(reader.skippedRecords, reader.skipReasons)
+        skipped(batches.skippedRecords, batches.skipReasons)
         return try builder.write(to: output, recordCount: recordCount, shard: shard, corpusDigest: digest.finalize(),
                                  annotator: identity)
     }

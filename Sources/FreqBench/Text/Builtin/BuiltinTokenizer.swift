@@ -88,6 +88,9 @@ final class BuiltinTokenizer: Sendable {
         let pieces: [SpecialToken]
         if let special = rules.specials[chunk] {
             pieces = special
+        } else if BuiltinTokenizer.isPlainWord(chunk) {
+            tokens.append(TextToken(text: chunk, norm: nil, spaceAfter: false))
+            return
         } else if let cached = cache.withLock({ $0[chunk] }) {
             pieces = cached
         } else {
@@ -97,6 +100,23 @@ final class BuiltinTokenizer: Sendable {
             }
         }
         for piece in pieces { tokens.append(TextToken(text: piece.orth, norm: piece.norm, spaceAfter: false)) }
+    }
+
+    /// Whether `chunk` is all ASCII letters or all ASCII digits. No prefix, suffix or infix
+    /// pattern of en_core_web_sm can match inside such a chunk (each needs a punctuation or
+    /// symbol character, or a digit next to letters), so a plain word that is not a special
+    /// case is one token, with no pattern run (`BuiltinTokenizerTests.plainWordsSkipPatterns`
+    /// checks this against the patterns).
+    static func isPlainWord(_ chunk: String) -> Bool {
+        var letters = false, digits = false
+        for byte in chunk.utf8 {
+            switch byte {
+            case 0x41...0x5A, 0x61...0x7A: letters = true
+            case 0x30...0x39: digits = true
+            default: return false
+            }
+        }
+        return letters != digits
     }
 
     /// spaCy's `_split_affixes` + `_attach_tokens` for one whitespace-free chunk.

@@ -12,6 +12,10 @@ import Synchronization
 ///   exactly as thinc's `with_array(pad=4)` does (no doc sees another: the receptive field is 4).
 /// - Tag: argmax of the softmax logits (first maximum on ties, like numpy).
 ///
+/// The mixing layer's input product is linear in the summed hash-table rows, so it is
+/// precomputed per table row at load (`mixingRows`): a new token type's product is the sum
+/// of its 24 rows' products (4 per table), not a 576 × 288 matrix-vector product.
+///
 /// Work that depends on one token only is cached per token type (text, special-case NORM,
 /// space after) in an `EmbeddingCache`: its mixed embedding `e`, the three products
 /// `W₁[:, left|centre|right] · e`, so the first encoder layer is three vector sums instead of
@@ -30,6 +34,13 @@ final class TaggerNetwork: Sendable {
     private let firstLayerBlocks: [Float]
     /// First encoder layer output (before the residual) of a row whose window is all zeros.
     private let zeroWindowOutput: [Float]
+    /// Every row of every embedding table times its block of the mixing layer's weights
+    /// (width · pieces floats per row, piece-major), tables one after another.
+    private let mixingRows: [Float]
+    /// Where each table's rows start in `mixingRows` (in rows).
+    private let mixingRowOffsets: [Int]
+    /// What each embedding table reads of a token, in table order.
+    private let featureKinds: [Feature]
     private static let padding = 4
     /// `weights.layers` regrouped piece-major (see `pieceMajor`).
     private let layers: [TaggerWeights.MaxoutLayer]
@@ -76,6 +87,23 @@ final class TaggerNetwork: Sendable {
             }
         }
         zeroWindowOutput = zero
+        let mixing = layers[0]
+        var offsets: [Int] = []
+        var rowProducts: [Float] = []
+        rowProducts.reserveCapacity(weights.embeddings.reduce(0) { $0 + $1.rows } * outputs)
+        for (tableIndex, table) in weights.embeddings.enumerated() {
+            offsets.append(rowProducts.count / outputs)
+            var block = [Float](repeating: 0, count: outputs * width)
+            for output in 0..<outputs {
+                for column in 0..<width {
+                    block[output * width + column] = mixing.weights[output * mixing.inputs + tableIndex * width + column]
+                }
+            }
+            rowProducts += BLAS.multiply(table.table, block, m: table.rows, n: outputs, k: width, transposeB: true)
+        }
+        mixingRows = rowProducts
+        mixingRowOffsets = offsets
+        featureKinds = weights.embeddings.map { Feature(attribute: $0.attribute) }
     }
 
     /// Tokens tagged so far with fast taggers, and how many of them each stage decided.
@@ -398,30 +426,32 @@ final class TaggerNetwork: Sendable {
         let pieces = weights.pieces
         let outputs = width * pieces
         let tables = weights.embeddings
-        let inputs = width * tables.count
-        var concatenated = [Float](repeating: 0, count: keys.count * inputs)
-        for (index, key) in keys.enumerated() {
-            let features = features(of: key)
-            for (tableIndex, table) in tables.enumerated() {
-                let hash = MurmurHash.x86_128(features[tableIndex], seed: table.seed)
-                let rowsInTable = UInt32(table.rows)
-                let base = index * inputs + tableIndex * width
-                for word in [hash.0, hash.1, hash.2, hash.3] {
-                    let source = Int(word % rowsInTable) * width
-                    for column in 0..<width { concatenated[base + column] += table.table[source + column] }
-                }
-            }
-        }
+        // The mixing layer's product: the sum of the precomputed products of the 4 rows that
+        // each table's hash picks.
         var product = TaggerNetwork.uninitialized(keys.count * outputs)
-        let mixing = layers[0]
-        concatenated.withUnsafeBufferPointer { x in
-            mixing.weights.withUnsafeBufferPointer { w in
-                product.withUnsafeMutableBufferPointer { y in
-                    BLAS.sgemm(x.baseAddress!, w.baseAddress!, y.baseAddress!, m: keys.count, n: outputs, k: inputs, transposeB: true)
+        mixingRows.withUnsafeBufferPointer { rowProducts in
+            product.withUnsafeMutableBufferPointer { y in
+                let rowBase = rowProducts.baseAddress!
+                for (index, key) in keys.enumerated() {
+                    let sum = y.baseAddress! + index * outputs
+                    sum.update(repeating: 0, count: outputs)
+                    for (tableIndex, table) in tables.enumerated() {
+                        let hash = MurmurHash.x86_128(feature(featureKinds[tableIndex], of: key), seed: table.seed)
+                        let rows = UInt32(table.rows), offset = mixingRowOffsets[tableIndex]
+                        for word in [hash.0, hash.1, hash.2, hash.3] {
+                            TaggerNetwork.add(rowBase + (offset + Int(word % rows)) * outputs, to: sum, count: outputs)
+                        }
+                    }
                 }
             }
         }
+        let mixing = layers[0]
+        let entrySize = cache.entrySize
+        let lexicalSize = entrySize - lexicalOffset
+        var result = TaggerNetwork.uninitialized(keys.count * entrySize)
         var embedded = TaggerNetwork.uninitialized(keys.count * width)
+        var projections = TaggerNetwork.uninitialized(keys.count * 3 * outputs)
+        var lexical = TaggerNetwork.uninitialized(keys.count * lexicalSize)
         product.withUnsafeBufferPointer { y in
             embedded.withUnsafeMutableBufferPointer { e in
                 for index in keys.indices {
@@ -429,19 +459,14 @@ final class TaggerNetwork: Sendable {
                 }
             }
         }
-        var projections = TaggerNetwork.uninitialized(keys.count * 3 * outputs)
         embedded.withUnsafeBufferPointer { e in
             firstLayerBlocks.withUnsafeBufferPointer { w in
                 projections.withUnsafeMutableBufferPointer { p in
                     BLAS.sgemm(e.baseAddress!, w.baseAddress!, p.baseAddress!, m: keys.count, n: 3 * outputs, k: width, transposeB: true)
                 }
             }
-        }
-        // The layer-0 stage's products with every block of its W₁.
-        let lexicalSize = (lexicalStage?.projectionBlocks.count ?? 0) / width
-        var lexical = TaggerNetwork.uninitialized(keys.count * lexicalSize)
-        if let lexicalStage, lexicalSize > 0 {
-            embedded.withUnsafeBufferPointer { e in
+            // The layer-0 stage's products with every block of its W₁.
+            if let lexicalStage, lexicalSize > 0 {
                 lexicalStage.projectionBlocks.withUnsafeBufferPointer { w in
                     lexical.withUnsafeMutableBufferPointer { p in
                         BLAS.sgemm(e.baseAddress!, w.baseAddress!, p.baseAddress!, m: keys.count, n: lexicalSize, k: width, transposeB: true)
@@ -449,30 +474,61 @@ final class TaggerNetwork: Sendable {
                 }
             }
         }
-        let entrySize = cache.entrySize
-        var result = TaggerNetwork.uninitialized(keys.count * entrySize)
-        for index in keys.indices {
-            let start = index * entrySize
-            result.replaceSubrange(start..<(start + width), with: embedded[(index * width)..<((index + 1) * width)])
-            result.replaceSubrange((start + width)..<(start + lexicalOffset), with: projections[(index * 3 * outputs)..<((index + 1) * 3 * outputs)])
-            result.replaceSubrange((start + lexicalOffset)..<(start + entrySize), with: lexical[(index * lexicalSize)..<((index + 1) * lexicalSize)])
+        result.withUnsafeMutableBufferPointer { r in
+            embedded.withUnsafeBufferPointer { e in
+                projections.withUnsafeBufferPointer { p in
+                    lexical.withUnsafeBufferPointer { l in
+                        for index in keys.indices {
+                            let entry = r.baseAddress! + index * entrySize
+                            entry.update(from: e.baseAddress! + index * width, count: width)
+                            (entry + width).update(from: p.baseAddress! + index * 3 * outputs, count: 3 * outputs)
+                            if lexicalSize > 0 { (entry + lexicalOffset).update(from: l.baseAddress! + index * lexicalSize, count: lexicalSize) }
+                        }
+                    }
+                }
+            }
         }
         return result
     }
 
-    /// The six feature ids thinc's `FeatureExtractor` reads: NORM, PREFIX, SUFFIX, SHAPE, SPACY, IS_SPACE.
-    func features(of key: EmbeddingKey) -> [UInt64] {
-        let norm = key.norm ?? vocabulary.norm(key.text)
-        return weights.embeddings.map { table in
-            switch table.attribute {
-            case "NORM": return vocabulary.id(norm)
-            case "PREFIX": return vocabulary.id(Vocabulary.prefix(key.text))
-            case "SUFFIX": return vocabulary.id(Vocabulary.suffix(key.text))
-            case "SHAPE": return vocabulary.id(Vocabulary.shape(key.text))
-            case "SPACY": return key.spaceAfter ? 1 : 0
-            case "IS_SPACE": return Vocabulary.isSpace(key.text) ? 1 : 0
-            default: return 0
+    /// `sum += row` over `count` floats (a multiple of 8).
+    private static func add(_ row: UnsafePointer<Float>, to sum: UnsafeMutablePointer<Float>, count: Int) {
+        typealias Vector = SIMD8<Float>
+        var index = 0
+        while index < count {
+            let total = UnsafeRawPointer(sum + index).loadUnaligned(as: Vector.self) + UnsafeRawPointer(row + index).loadUnaligned(as: Vector.self)
+            UnsafeMutableRawPointer(sum + index).storeBytes(of: total, as: Vector.self)
+            index += Vector.scalarCount
+        }
+    }
+
+    /// The lexical attributes thinc's `FeatureExtractor` reads, one per embedding table.
+    enum Feature: Sendable {
+        case norm, prefix, suffix, shape, spacy, isSpace, unknown
+
+        init(attribute: String) {
+            switch attribute {
+            case "NORM": self = .norm
+            case "PREFIX": self = .prefix
+            case "SUFFIX": self = .suffix
+            case "SHAPE": self = .shape
+            case "SPACY": self = .spacy
+            case "IS_SPACE": self = .isSpace
+            default: self = .unknown
             }
+        }
+    }
+
+    /// The feature id of `kind` for a token type: a spaCy string id, or 0/1 for the flags.
+    private func feature(_ kind: Feature, of key: EmbeddingKey) -> UInt64 {
+        switch kind {
+        case .norm: return vocabulary.id(key.norm ?? vocabulary.norm(key.text))
+        case .prefix: return vocabulary.id(Vocabulary.prefix(key.text))
+        case .suffix: return vocabulary.id(Vocabulary.suffix(key.text))
+        case .shape: return vocabulary.id(Vocabulary.shape(key.text))
+        case .spacy: return key.spaceAfter ? 1 : 0
+        case .isSpace: return Vocabulary.isSpace(key.text) ? 1 : 0
+        case .unknown: return 0
         }
     }
 

@@ -27,7 +27,8 @@ struct Vocabulary: Sendable {
     /// spaCy's string id: the symbol number for reserved symbols, else MurmurHash64A (seed 1) of the UTF-8 bytes.
     func id(_ string: String) -> UInt64 {
         if let symbol = symbols[string] { return symbol }
-        return MurmurHash.hash64A(Array(string.utf8))
+        var utf8 = string
+        return utf8.withUTF8 { MurmurHash.hash64A($0) }
     }
 
     /// The NORM of a lexeme.
