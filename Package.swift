@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
+        // glibc's <malloc.h> (mallopt), for AllocatorTuning; part of libc, nothing to install.
+        .systemLibrary(name: "CMalloc"),
         // A small C API over libtorch; Swift never sees C++. It forwards to FreqBenchTorch,
         // loaded on first use (see Sources/CTorchBridge/CTorchBridge.c).
         .target(name: "CTorchBridge", linkerSettings: [.linkedLibrary("dl")]),
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "FreqBench",
             dependencies: [
-                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CTorchBridge",
+                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CMalloc", "CTorchBridge",
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),

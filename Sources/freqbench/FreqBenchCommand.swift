@@ -26,4 +26,10 @@ struct FreqBenchCommand: ParsableCommand {
             VerifyCommand.self,
         ]
     )
+
+    /// Tunes the allocator for bulk work (see `AllocatorTuning`), then runs the command line.
+    static func main() {
+        AllocatorTuning.forBulkWork()
+        main(nil as [String]?)
+    }
 }

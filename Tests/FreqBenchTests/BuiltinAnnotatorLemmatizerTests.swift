@@ -70,4 +70,22 @@ struct BuiltinAnnotatorLemmatizerTests {
         #expect(vocabulary.norm("Dogs") == "dogs")
         #expect(vocabulary.norm("colour") == "color")
     }
+
+    @Test("attribute-ruler regexes: the literal prefix a match must start with is checked first, and only where it is certain")
+    func rulerRegexPrefix() throws {
+        #expect(AttributeRuler.RegexBox.requiredPrefix(of: "^n[ou]thin'$") == "n")
+        #expect(AttributeRuler.RegexBox.requiredPrefix(of: "^y'?$") == "y")
+        #expect(AttributeRuler.RegexBox.requiredPrefix(of: "^ab?c") == "a")
+        #expect(AttributeRuler.RegexBox.requiredPrefix(of: "^ab*") == "a")
+        #expect(AttributeRuler.RegexBox.requiredPrefix(of: "^ab+c") == "ab")
+        #expect(AttributeRuler.RegexBox.requiredPrefix(of: "^(ab|cd)") == "")
+        #expect(AttributeRuler.RegexBox.requiredPrefix(of: "ab|^cd") == "")
+        #expect(AttributeRuler.RegexBox.requiredPrefix(of: "nothin'") == "")
+        #expect(AttributeRuler.RegexBox.requiredPrefix(of: "^\\d+") == "")
+        let nothing = try AttributeRuler.RegexBox(pattern: "^n[ou]thin'$")
+        #expect(nothing.matches("nothin'") && nothing.matches("nuthin'"))
+        #expect(!nothing.matches("nothing") && !nothing.matches("thin'"))
+        let you = try AttributeRuler.RegexBox(pattern: "^y'?$")
+        #expect(you.matches("y") && you.matches("y'") && !you.matches("ya") && !you.matches("'y"))
+    }
 }

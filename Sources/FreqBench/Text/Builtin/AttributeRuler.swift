@@ -22,17 +22,48 @@ struct AttributeRuler: Sendable {
     /// NSRegularExpression is immutable and thread-safe but not marked Sendable.
     struct RegexBox: @unchecked Sendable {
         let expression: NSRegularExpression
+        /// Text every match starts with (the literal letters and digits after a leading `^`
+        /// of a pattern without alternatives), checked before running the expression.
+        let requiredPrefix: String
+
+        init(pattern: String) throws {
+            expression = try NSRegularExpression(pattern: pattern)
+            requiredPrefix = RegexBox.requiredPrefix(of: pattern)
+        }
+
         func matches(_ text: String) -> Bool {
-            expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            text.hasPrefix(requiredPrefix)
+                && expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+
+        /// `^n[ou]thin'$` -> "n", `^y'?$` -> "y", `^ab?c` -> "a", `^(a|b)` or `a|^b` -> "".
+        static func requiredPrefix(of pattern: String) -> String {
+            guard pattern.first == "^", !pattern.contains("|") else { return "" }
+            let characters = Array(pattern.dropFirst())
+            var prefix = ""
+            for (index, character) in characters.enumerated() {
+                guard character.isASCII, character.isLetter || character.isNumber else { break }
+                if index + 1 < characters.count, "?*{".contains(characters[index + 1]) { break }
+                prefix.append(character)
+            }
+            return prefix
         }
     }
 
-    /// Conditions on one token: TAG, LOWER, DEP, IS_SPACE.
-    struct TokenSpec: Sendable {
-        var tag: Condition?
-        var lower: Condition?
-        var dependency: Condition?
-        var isSpace: Condition?
+    /// Conditions on one token: TAG, LOWER, DEP, IS_SPACE (a class, so that matching a
+    /// pattern reads it in place instead of copying its conditions).
+    final class TokenSpec: Sendable {
+        let tag: Condition?
+        let lower: Condition?
+        let dependency: Condition?
+        let isSpace: Condition?
+
+        init(tag: Condition?, lower: Condition?, dependency: Condition?, isSpace: Condition?) {
+            self.tag = tag
+            self.lower = lower
+            self.dependency = dependency
+            self.isSpace = isSpace
+        }
     }
 
     /// What a pattern sets on the token at `index` of its match.
@@ -70,7 +101,7 @@ struct AttributeRuler: Sendable {
                 case "IN": return .oneOf(Set(try reader.array(argument).map { try reader.string($0) }))
                 case "NOT_IN": return .noneOf(Set(try reader.array(argument).map { try reader.string($0) }))
                 case "REGEX":
-                    return .regex(RegexBox(expression: try NSRegularExpression(pattern: try reader.string(argument))))
+                    return .regex(try RegexBox(pattern: try reader.string(argument)))
                 default: throw FreqBenchError("attribute_ruler: unsupported operator \(kind) on \(attribute)", file: reader.file)
                 }
             default: throw FreqBenchError("attribute_ruler: unsupported condition on \(attribute)", file: reader.file)
@@ -79,17 +110,17 @@ struct AttributeRuler: Sendable {
         rules = try reader.array(json).map { item in
             let alternatives = try reader.array(item, "patterns").map { pattern in
                 try reader.array(pattern).map { token in
-                    var spec = TokenSpec()
+                    var tag, lower, dependency, isSpace: Condition?
                     for (key, value) in token.objectValue ?? [:] {
                         switch key {
-                        case "TAG": spec.tag = try condition(value, attribute: key)
-                        case "LOWER": spec.lower = try condition(value, attribute: key)
-                        case "DEP": spec.dependency = try condition(value, attribute: key)
-                        case "IS_SPACE": spec.isSpace = try condition(value, attribute: key)
+                        case "TAG": tag = try condition(value, attribute: key)
+                        case "LOWER": lower = try condition(value, attribute: key)
+                        case "DEP": dependency = try condition(value, attribute: key)
+                        case "IS_SPACE": isSpace = try condition(value, attribute: key)
                         default: throw FreqBenchError("attribute_ruler: unsupported attribute \(key)", file: reader.file)
                         }
                     }
-                    return spec
+                    return TokenSpec(tag: tag, lower: lower, dependency: dependency, isSpace: isSpace)
                 }
             }
             var assignment = Assignment()

@@ -34,7 +34,10 @@ final class EmbeddingCache: @unchecked Sendable {
     init(entrySize: Int, capacity: Int) {
         self.entrySize = entrySize
         self.capacity = capacity
-        storage = .allocate(capacity: max(1, capacity * entrySize))
+        // Huge pages asked for: readers gather rows from entries all over the arena, and
+        // 2 MiB pages keep those reads (and first touches) from missing the TLB page by page.
+        let count = max(1, capacity * entrySize)
+        storage = HugePages.allocate(byteCount: count * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: count)
     }
 
     deinit { storage.deallocate() }

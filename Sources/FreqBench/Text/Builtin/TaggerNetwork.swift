@@ -338,19 +338,32 @@ final class TaggerNetwork: Sendable {
     /// not certain): its hidden layer is the bias plus the cached products of the token types
     /// at rows r − radius … r + radius with the matching blocks of W₁ (padding rows add
     /// nothing: their embedding is zero).
+    ///
+    /// The sums are formed row by row: each row's type adds its blocks to the tokens within
+    /// `radius` of it, so an entry is read once, front to back, instead of one block per
+    /// neighbouring token. Each token still adds its blocks in order (block 0 first), so the
+    /// sums are the same floats as token-by-token gathering.
     private func lexicalTagIndexes(_ stage: FastTagger, rows tokenRows: [Int], rowEntry: [Int], entries: [UnsafePointer<Float>?]) -> [Int] {
         let units = stage.hidden
+        let radius = stage.radius
+        let rowCount = rowEntry.count
         var activations = TaggerNetwork.uninitialized(tokenRows.count * units)
+        var positionOfRow = [Int](repeating: -1, count: rowCount)
+        for (position, r) in tokenRows.enumerated() { positionOfRow[r] = position }
         activations.withUnsafeMutableBufferPointer { a in
             stage.hiddenBias.withUnsafeBufferPointer { b in
                 typealias Vector = SIMD8<Float>
                 let vectorUnits = units - units % Vector.scalarCount
-                for (index, r) in tokenRows.enumerated() {
-                    let row = a.baseAddress! + index * units
-                    row.update(from: b.baseAddress!, count: units)
-                    for block in 0...(2 * stage.radius) {
-                        let entryIndex = rowEntry[r - stage.radius + block]
-                        guard entryIndex >= 0, let entry = entries[entryIndex] else { continue }
+                for index in tokenRows.indices { (a.baseAddress! + index * units).update(from: b.baseAddress!, count: units) }
+                for q in 0..<rowCount {
+                    let entryIndex = rowEntry[q]
+                    guard entryIndex >= 0, let entry = entries[entryIndex] else { continue }
+                    for block in 0...(2 * radius) {
+                        let r = q + radius - block
+                        guard r >= 0 && r < rowCount else { continue }
+                        let position = positionOfRow[r]
+                        guard position >= 0 else { continue }
+                        let row = a.baseAddress! + position * units
                         let products = entry + lexicalOffset + block * units
                         var unit = 0
                         while unit < vectorUnits {
@@ -361,6 +374,9 @@ final class TaggerNetwork: Sendable {
                         }
                         while unit < units { row[unit] += products[unit]; unit += 1 }
                     }
+                }
+                for index in tokenRows.indices {
+                    let row = a.baseAddress! + index * units
                     for unit in 0..<units where !(row[unit] > 0) { row[unit] = 0 }
                 }
             }
