@@ -88,4 +88,20 @@ struct BuiltinAnnotatorLemmatizerTests {
         let you = try AttributeRuler.RegexBox(pattern: "^y'?$")
         #expect(you.matches("y") && you.matches("y'") && !you.matches("ya") && !you.matches("'y"))
     }
+
+    @Test("the ASCII shape path agrees with the Unicode one")
+    func asciiShapeAgrees() {
+        let alphabet = Array("aZq9 0-.'\u{0}xX$").map(String.init)
+        var texts = [""]
+        for _ in 0..<3 { texts += texts.flatMap { prefix in alphabet.map { prefix + $0 } } }
+        texts += ["aaaaaZZZZZ99999", "Hello-World.", "C3PO-12", "''''''", "$$$$$$5"]
+        for base in Set(texts) {
+            let text = base + "7"
+            // "é" forces the scalar path; it maps to "x", which cannot extend a run after "d".
+            #expect(Vocabulary.shape(text + "é") == Vocabulary.shape(text) + "x", "\(text.debugDescription)")
+        }
+        #expect(Vocabulary.shape("\u{0}\u{0}\u{0}\u{0}\u{0}") == "\u{0}\u{0}\u{0}\u{0}")
+        #expect(Vocabulary.shape("aaaaaa1111") == "xxxxdddd")
+        #expect(Vocabulary.shape(String(repeating: "a", count: 100)) == "LONG")
+    }
 }

@@ -38,6 +38,8 @@ final class EmbeddingCache: @unchecked Sendable {
         // 2 MiB pages keep those reads (and first touches) from missing the TLB page by page.
         let count = max(1, capacity * entrySize)
         storage = HugePages.allocate(byteCount: count * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: count)
+        // No rehashing while the cache fills.
+        state.withLock { $0.slots.reserveCapacity(capacity) }
     }
 
     deinit { storage.deallocate() }

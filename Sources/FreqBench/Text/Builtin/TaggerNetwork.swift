@@ -128,6 +128,7 @@ final class TaggerNetwork: Sendable {
         tokenRows.reserveCapacity(tokenCount)
         var keys: [EmbeddingKey] = []
         var keyIndex: [EmbeddingKey: Int] = [:]
+        keyIndex.reserveCapacity(tokenCount)
         var row = pad
         for doc in docs {
             for token in doc {

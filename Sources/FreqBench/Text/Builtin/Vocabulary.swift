@@ -67,6 +67,7 @@ struct Vocabulary: Sendable {
     /// SHAPE: spaCy's `word_shape`: letters to `X`/`x`, digits to `d`, other characters kept,
     /// runs longer than four cut to four; "LONG" from 100 characters on.
     static func shape(_ text: String) -> String {
+        if text.utf8.count < 100, text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiShape(text) }
         let scalars = text.unicodeScalars
         if scalars.count >= 100 { return "LONG" }
         var shape = String.UnicodeScalarView()
@@ -90,6 +91,31 @@ struct Vocabulary: Sendable {
             if run < 4 { shape.append(mapped) }
         }
         return String(shape)
+    }
+
+    /// `shape` of an ASCII text shorter than 100 characters, on its bytes.
+    private static func asciiShape(_ text: String) -> String {
+        var shape: [UInt8] = []
+        shape.reserveCapacity(text.utf8.count)
+        var last = -1
+        var run = 0
+        for byte in text.utf8 {
+            let mapped: UInt8
+            switch byte {
+            case 0x41...0x5A: mapped = 0x58  // X
+            case 0x61...0x7A: mapped = 0x78  // x
+            case 0x30...0x39: mapped = 0x64  // d
+            default: mapped = byte
+            }
+            if Int(mapped) == last {
+                run += 1
+            } else {
+                run = 0
+                last = Int(mapped)
+            }
+            if run < 4 { shape.append(mapped) }
+        }
+        return String(decoding: shape, as: UTF8.self)
     }
 
     /// Python's `str.isalpha()` for one character: general category L*.
