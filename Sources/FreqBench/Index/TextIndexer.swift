@@ -23,6 +23,9 @@ public enum TextIndexer {
                                              batchSize: batchSize * workers)
         defer { batches.cancel() }
         let builder = TextIndexBuilder()
+        // Term sets are added on a queue of their own, in order, while the next batch is annotated.
+        let adder = OrderedTermAdder(builder: builder)
+        defer { adder.drain() }
         var recordCount = 0
         let slots = AnnotationSlots(count: workers)
         while true {
@@ -37,15 +40,18 @@ public enum TextIndexer {
             DispatchQueue.concurrentPerform(iterations: chunks.count) { worker in
                 slots.run(worker) { try boxes[worker].annotator.captionTerms(chunks[worker].map(\.caption)) }
             }
+            var annotated: [(records: [CorpusRecord], terms: [[String]])] = []
             for (worker, chunk) in chunks.enumerated() {
                 let terms = try slots.result(worker)
                 guard terms.count == chunk.count else {
                     throw FreqBenchError("annotator \(identity) returned \(terms.count) term sets for \(chunk.count) captions")
                 }
-                for (record, recordTerms) in zip(chunk, terms) { try builder.add(id: record.id, terms: recordTerms) }
+                annotated.append((chunk, terms))
             }
+            try adder.add(annotated)
             progress?.advance(by: batch.count)
         }
+        try adder.finish()
         progress?.finish()
         skipped(batches.skippedRecords, batches.skipReasons)
         return try builder.write(to: output, recordCount: recordCount, shard: shard, corpusDigest: digest.finalize(),
