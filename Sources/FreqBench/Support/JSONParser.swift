@@ -140,12 +140,15 @@ public struct JSONParser {
     private mutating func parseString() throws -> String {
         position += 1
         var output: [UInt8] = []
+        var isASCII = true
         while true {
             guard position < bytes.count else { throw error("unterminated string") }
             let byte = bytes[position]
             position += 1
             switch byte {
             case UInt8(ascii: "\""):
+                // All-ASCII bytes are valid UTF-8: skip the (much slower) validating initializer.
+                if isASCII { return String(decoding: output, as: UTF8.self) }
                 guard let text = String(validating: output, as: UTF8.self) else { throw error("string is not valid UTF-8") }
                 return text
             case UInt8(ascii: "\\"):
@@ -173,10 +176,12 @@ public struct JSONParser {
                     }
                     let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                     output.append(contentsOf: Array(String(Character(unicode)).utf8))
+                    if unicode.value >= 0x80 { isASCII = false }
                 default: throw error("invalid escape")
                 }
             default:
                 if byte < 0x20 { throw error("control character in string") }
+                if byte >= 0x80 { isASCII = false }
                 output.append(byte)
             }
         }
