@@ -13,7 +13,7 @@ struct PrefetchingBatchReaderTests {
         return (directory, file)
     }
 
-    @Test("batches and corpus digest equal a plain reader's, for batch sizes that do and do not divide the corpus")
+    @Test("batches (the first a quarter of the others) and corpus digest equal a plain reader's, for batch sizes that do and do not divide the corpus")
     func sameBatchesAndDigest() throws {
         let lines = (0..<23).map { #"{"caption": "caption number \#($0)"}"# }
         let (directory, file) = try Self.corpus(lines)
@@ -23,7 +23,8 @@ struct PrefetchingBatchReaderTests {
             let plainDigest = CorpusDigest()
             var expected: [[CorpusRecord]] = []
             while true {
-                let batch = try plain.nextBatch(maxCount: batchSize)
+                // The first batch is a quarter of the others.
+                let batch = try plain.nextBatch(maxCount: expected.isEmpty ? max(1, batchSize / 4) : batchSize)
                 if batch.isEmpty { break }
                 for record in batch { plainDigest.add(id: record.id, caption: record.caption) }
                 expected.append(batch)
@@ -53,7 +54,8 @@ struct PrefetchingBatchReaderTests {
 
         let failing = PrefetchingBatchReader(
             reader: try CorpusReader(paths: [file], options: CorpusOptions(format: .jsonl)), digest: CorpusDigest(), batchSize: 4)
-        #expect(try failing.next().map(\.id) == [0, 1, 2, 3])
+        #expect(try failing.next().map(\.id) == [0])
+        #expect(try failing.next().map(\.id) == [1, 2, 3, 4])
         #expect(throws: FreqBenchError.self) { try failing.next() }
 
         let skipping = PrefetchingBatchReader(

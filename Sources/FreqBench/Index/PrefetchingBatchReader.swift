@@ -20,7 +20,8 @@ final class PrefetchingBatchReader: @unchecked Sendable {
     private var cancelled = false
     private var finished = false
 
-    /// Starts reading `reader` in batches of `batchSize` records.
+    /// Starts reading `reader` in batches of `batchSize` records; the first batch holds a
+    /// quarter of that, so the consumer can start sooner.
     init(reader: CorpusReader, digest: CorpusDigest, batchSize: Int) {
         self.reader = reader
         self.digest = digest
@@ -66,9 +67,10 @@ final class PrefetchingBatchReader: @unchecked Sendable {
     }
 
     private func readAhead() {
+        var size = max(1, batchSize / 4)
         while true {
             let batch = Result { () throws -> [CorpusRecord] in
-                let records = try reader.nextBatch(maxCount: batchSize)
+                let records = try reader.nextBatch(maxCount: size)
                 for record in records { digest.add(id: record.id, caption: record.caption) }
                 return records
             }
@@ -82,6 +84,7 @@ final class PrefetchingBatchReader: @unchecked Sendable {
                 case .failure: ready.append(batch); done = true
                 }
             }
+            size = batchSize
             if done { finished = true }
             condition.broadcast()
             condition.unlock()
