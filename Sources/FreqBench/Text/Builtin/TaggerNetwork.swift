@@ -21,8 +21,10 @@ import Synchronization
 /// `W₁[:, left|centre|right] · e`, so the first encoder layer is three vector sums instead of
 /// a matrix product, and the layer-0 fast stage's block products. With `fast`, the network's
 /// `FastTagger` stages decide the tokens they are certain of, in layer order; every encoder
-/// layer runs only on the rows that a later stage's window or a still-uncertain token's exact
-/// output depends on (without stages: layer k on rows within 4 − k of every token).
+/// layer runs only on the rows that a later stage's window needs, and only after the stages
+/// have run, on the rows that the exact output of a token no stage decided needs (without
+/// stages: layer k on rows within 4 − k of every token). Each layer keeps its own output
+/// rows, so a layer can be widened after the next one has run.
 final class TaggerNetwork: Sendable {
     typealias EmbeddingKey = EmbeddingCache.Key
 
@@ -154,13 +156,18 @@ final class TaggerNetwork: Sendable {
         var tags = [Int](repeating: -1, count: tokenCount)
         var uncertain = Array(0..<tokenCount)
         var decided = [Int](repeating: 0, count: fast.count)
-        var hidden = TaggerNetwork.uninitialized(rows * width)
+        // Each encoder layer's output rows (index 0 unused), written only where computed.
+        var layerOutputs = [[Float]](repeating: [], count: depth + 1)
+        for layerNumber in 1...depth { layerOutputs[layerNumber] = TaggerNetwork.uninitialized(rows * width) }
+        // Which rows each layer has computed so far.
+        var computedRows = [[Bool]](repeating: [], count: depth + 1)
+        for layerNumber in 1...depth { computedRows[layerNumber] = [Bool](repeating: false, count: rows) }
         func runStages(atLayer layer: Int) {
             for (stageIndex, stage) in fast.enumerated() where stage.layer == layer && !uncertain.isEmpty {
                 let rowsOfUncertain = uncertain.map { tokenRows[$0] }
                 let stageTags = layer == 0
                     ? lexicalTagIndexes(stage, rows: rowsOfUncertain, rowEntry: rowEntry, entries: entries)
-                    : fastTagIndexes(stage, hidden: hidden, rows: rowsOfUncertain)
+                    : fastTagIndexes(stage, hidden: layerOutputs[layer], rows: rowsOfUncertain)
                 var still: [Int] = []
                 still.reserveCapacity(uncertain.count)
                 for (position, token) in uncertain.enumerated() {
@@ -178,23 +185,34 @@ final class TaggerNetwork: Sendable {
             }
             runStages(atLayer: 0)
 
-            // Encoder layers: only rows within reach of an uncertain token's output or a
-            // later stage's input window.
+            // Encoder layers, each only on the rows not computed yet that are within reach of
+            // a still-uncertain token: first what the later stages' input windows need (so
+            // rows only an exact output would need wait until the stages have run), then
+            // what the exact outputs of the tokens left need.
             var window: [Float] = []
             var product: [Float] = []
-            for layerNumber in 1...depth {
-                if uncertain.isEmpty { break }
-                var reach = depth - layerNumber
-                for stage in fast where stage.layer >= layerNumber { reach = max(reach, stage.layer - layerNumber + stage.radius) }
+            func computeLayer(_ layerNumber: Int, reach: Int) {
                 let selected = TaggerNetwork.rows(within: reach, of: uncertain.map { tokenRows[$0] }, rowCount: rows)
+                    .filter { !computedRows[layerNumber][$0] }
+                if selected.isEmpty { return }
+                for r in selected { computedRows[layerNumber][r] = true }
                 if layerNumber == 1 {
-                    hidden.withUnsafeMutableBufferPointer { x in
+                    layerOutputs[1].withUnsafeMutableBufferPointer { x in
                         firstLayer(into: x.baseAddress!, rows: selected, rowEntry: rowEntry, entries: entries)
                     }
                 } else {
-                    encoderLayer(layerNumber, rows: selected, hidden: &hidden, window: &window, product: &product)
+                    encoderLayer(layerNumber, rows: selected, input: layerOutputs[layerNumber - 1], output: &layerOutputs[layerNumber],
+                                 window: &window, product: &product)
                 }
+            }
+            for layerNumber in 1...depth {
+                let stagesAbove = fast.filter { $0.layer >= layerNumber }
+                if uncertain.isEmpty || stagesAbove.isEmpty { break }
+                computeLayer(layerNumber, reach: stagesAbove.map { $0.layer - layerNumber + $0.radius }.max() ?? 0)
                 runStages(atLayer: layerNumber)
+            }
+            if !uncertain.isEmpty {
+                for layerNumber in 1...depth { computeLayer(layerNumber, reach: depth - layerNumber) }
             }
         }
         if !fast.isEmpty {
@@ -210,7 +228,7 @@ final class TaggerNetwork: Sendable {
         if exactCount > 0 {
             var tokenHidden = TaggerNetwork.uninitialized(exactCount * width)
             var logits = TaggerNetwork.uninitialized(exactCount * tagCount)
-            hidden.withUnsafeBufferPointer { x in
+            layerOutputs[depth].withUnsafeBufferPointer { x in
                 tokenHidden.withUnsafeMutableBufferPointer { t in
                     for (index, token) in uncertain.enumerated() {
                         (t.baseAddress! + index * width).update(from: x.baseAddress! + tokenRows[token] * width, count: width)
@@ -301,16 +319,19 @@ final class TaggerNetwork: Sendable {
         return selected
     }
 
-    /// Encoder layer `layerNumber` on `selected` rows: `x += LayerNorm(Maxout(W · [x[r-1], x[r], x[r+1]] + b))`.
-    private func encoderLayer(_ layerNumber: Int, rows selected: [Int], hidden: inout [Float], window: inout [Float], product: inout [Float]) {
+    /// Encoder layer `layerNumber` on `selected` rows:
+    /// `output[r] = x[r] + LayerNorm(Maxout(W · [x[r-1], x[r], x[r+1]] + b))` with `x` = `input`,
+    /// the previous layer's output (computed at every selected row and its neighbours).
+    private func encoderLayer(_ layerNumber: Int, rows selected: [Int], input: [Float], output: inout [Float],
+                              window: inout [Float], product: inout [Float]) {
         let width = weights.width, pieces = weights.pieces, outputs = width * pieces
         let layer = layers[layerNumber]
         let count = selected.count
         if count == 0 { return }
-        let rows = hidden.count / width
+        let rows = input.count / width
         if window.count < count * width * 3 { window = TaggerNetwork.uninitialized(count * width * 3) }
         if product.count < count * outputs { product = TaggerNetwork.uninitialized(count * outputs) }
-        hidden.withUnsafeMutableBufferPointer { x in
+        input.withUnsafeBufferPointer { x in
             window.withUnsafeMutableBufferPointer { w in
                 product.withUnsafeMutableBufferPointer { y in
                     let xBase = x.baseAddress!, wBase = w.baseAddress!, yBase = y.baseAddress!
@@ -327,8 +348,12 @@ final class TaggerNetwork: Sendable {
                     layer.weights.withUnsafeBufferPointer { m in
                         BLAS.sgemm(wBase, m.baseAddress!, yBase, m: count, n: outputs, k: layer.inputs, transposeB: true)
                     }
-                    for (index, r) in selected.enumerated() {
-                        TaggerNetwork.maxoutLayerNorm(product: yBase + index * outputs, layer: layer, width: width, pieces: pieces, output: xBase + r * width, accumulate: true)
+                    output.withUnsafeMutableBufferPointer { o in
+                        for (index, r) in selected.enumerated() {
+                            let target = o.baseAddress! + r * width
+                            target.update(from: xBase + r * width, count: width)
+                            TaggerNetwork.maxoutLayerNorm(product: yBase + index * outputs, layer: layer, width: width, pieces: pieces, output: target, accumulate: true)
+                        }
                     }
                 }
             }
