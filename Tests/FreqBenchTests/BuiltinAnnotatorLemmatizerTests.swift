@@ -104,4 +104,27 @@ struct BuiltinAnnotatorLemmatizerTests {
         #expect(Vocabulary.shape("aaaaaa1111") == "xxxxdddd")
         #expect(Vocabulary.shape(String(repeating: "a", count: 100)) == "LONG")
     }
+
+    @Test("an embedding table reading an attribute the network cannot compute is refused at load, naming it")
+    func unknownEmbeddingAttribute() throws {
+        let json = try JSONParser.parse("""
+            {"tok2vec": {"width": 2, "maxoutPieces": 1, "encoderDepth": 0, "windowSize": 1,
+                         "embeddings": [{"attribute": "LEMMA", "seed": 1, "rows": 1, "weights": "embed0"}]},
+             "weights": {"embed0": {"offset": 0, "shape": [1, 2]}}, "tags": ["NN"]}
+            """)
+        let error = #expect(throws: FreqBenchError.self) {
+            try TaggerWeights(json: json, weights: [0, 0], reader: ModelReader(file: "model.json"), weightsFile: "weights.bin")
+        }
+        #expect(error?.description.contains("`LEMMA`") == true)
+        #expect(error?.description.contains("model.json") == true)
+    }
+
+    @Test("a column block of a weight matrix is that input block of every row")
+    func columnBlocks() {
+        // 2 rows × (3 blocks of width 2).
+        let matrix: [Float] = [0, 1, 2, 3, 4, 5,
+                               6, 7, 8, 9, 10, 11]
+        #expect(TaggerWeights.columnBlock(matrix, columns: 6, block: 0, width: 2) == [0, 1, 6, 7])
+        #expect(TaggerWeights.columnBlock(matrix, columns: 6, block: 2, width: 2) == [4, 5, 10, 11])
+    }
 }

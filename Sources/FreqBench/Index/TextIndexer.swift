@@ -2,9 +2,10 @@ import Dispatch
 import Foundation
 
 /// Builds a text index (or one shard of it) from a corpus: streams the records (the next
-/// batch is read ahead on its own thread), computes the corpus digest over all of them, annotates this shard's captions in batches (one
-/// annotator per worker, batches in parallel) and adds the term sets in id order, so the
-/// index is the same whatever the number of workers.
+/// batch is read ahead on its own thread), computes the corpus digest over all of them,
+/// annotates this shard's captions in batches (one annotator per worker, batches in parallel)
+/// and adds the term sets in id order (on a queue of their own, while the next batch is
+/// annotated), so the index is the same whatever the number of workers.
 public enum TextIndexer {
     /// Annotates and indexes `corpus`. `annotators` holds one annotator per worker (all of
     /// the same identity); each is used by one thread at a time. With

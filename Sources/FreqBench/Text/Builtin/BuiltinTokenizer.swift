@@ -105,7 +105,7 @@ final class BuiltinTokenizer: Sendable {
     /// Whether `chunk` is all ASCII letters or all ASCII digits. No prefix, suffix or infix
     /// pattern of en_core_web_sm can match inside such a chunk (each needs a punctuation or
     /// symbol character, or a digit next to letters), so a plain word that is not a special
-    /// case is one token, with no pattern run (`BuiltinTokenizerTests.plainWordsSkipPatterns`
+    /// case is one token, with no pattern run (`BuiltinAnnotatorTokenizerTests.plainWordsSkipPatterns`
     /// checks this against the patterns).
     static func isPlainWord(_ chunk: String) -> Bool {
         var letters = false, digits = false

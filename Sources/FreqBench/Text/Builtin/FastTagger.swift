@@ -127,17 +127,9 @@ struct FastTagger: Sendable {
         classStarts = (0...FastTagger.classCount).map { decision in order.count { classes[$0] < decision } }
         outputWeights = order.flatMap { modelOrderWeights[($0 * hidden)..<(($0 + 1) * hidden)] }
         bias = order.map { modelOrderBias[$0] }
-        var regrouped: [Float] = []
-        if layer == 0 {
-            regrouped.reserveCapacity(firstWeights.count)
-            for block in 0..<(2 * radius + 1) {
-                for unit in 0..<hidden {
-                    let start: Int = unit * inputs + block * width
-                    regrouped.append(contentsOf: firstWeights[start..<(start + width)])
-                }
-            }
+        projectionBlocks = layer != 0 ? [] : (0..<(2 * radius + 1)).flatMap {
+            TaggerWeights.columnBlock(firstWeights, columns: inputs, block: $0, width: width)
         }
-        projectionBlocks = regrouped
     }
 
     /// The imitation's best tag (model index) of one token from its scores (W₂ · hidden,

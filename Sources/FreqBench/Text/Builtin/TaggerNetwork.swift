@@ -41,8 +41,6 @@ final class TaggerNetwork: Sendable {
     private let mixingRows: [Float]
     /// Where each table's rows start in `mixingRows` (in rows).
     private let mixingRowOffsets: [Int]
-    /// What each embedding table reads of a token, in table order.
-    private let featureKinds: [Feature]
     private static let padding = 4
     /// `weights.layers` regrouped piece-major (see `pieceMajor`).
     private let layers: [TaggerWeights.MaxoutLayer]
@@ -72,15 +70,7 @@ final class TaggerNetwork: Sendable {
                                capacity: cacheLimit)
         layers = weights.layers.map { TaggerNetwork.pieceMajor($0, width: width, pieces: weights.pieces) }
         let first = layers[1]
-        var blocks = [Float](repeating: 0, count: 3 * outputs * width)
-        for block in 0..<3 {
-            for output in 0..<outputs {
-                for column in 0..<width {
-                    blocks[(block * outputs + output) * width + column] = first.weights[output * first.inputs + block * width + column]
-                }
-            }
-        }
-        firstLayerBlocks = blocks
+        firstLayerBlocks = (0..<3).flatMap { TaggerWeights.columnBlock(first.weights, columns: first.inputs, block: $0, width: width) }
         var zero = [Float](repeating: 0, count: width)
         let product = [Float](repeating: 0, count: outputs)
         product.withUnsafeBufferPointer { p in
@@ -95,17 +85,11 @@ final class TaggerNetwork: Sendable {
         rowProducts.reserveCapacity(weights.embeddings.reduce(0) { $0 + $1.rows } * outputs)
         for (tableIndex, table) in weights.embeddings.enumerated() {
             offsets.append(rowProducts.count / outputs)
-            var block = [Float](repeating: 0, count: outputs * width)
-            for output in 0..<outputs {
-                for column in 0..<width {
-                    block[output * width + column] = mixing.weights[output * mixing.inputs + tableIndex * width + column]
-                }
-            }
+            let block = TaggerWeights.columnBlock(mixing.weights, columns: mixing.inputs, block: tableIndex, width: width)
             rowProducts += BLAS.multiply(table.table, block, m: table.rows, n: outputs, k: width, transposeB: true)
         }
         mixingRows = rowProducts
         mixingRowOffsets = offsets
-        featureKinds = weights.embeddings.map { Feature(attribute: $0.attribute) }
     }
 
     /// Tokens tagged so far with fast taggers, and how many of them each stage decided.
@@ -478,7 +462,7 @@ final class TaggerNetwork: Sendable {
                     let sum = y.baseAddress! + index * outputs
                     sum.update(repeating: 0, count: outputs)
                     for (tableIndex, table) in tables.enumerated() {
-                        let hash = MurmurHash.x86_128(feature(featureKinds[tableIndex], of: key), seed: table.seed)
+                        let hash = MurmurHash.x86_128(feature(table.attribute, of: key), seed: table.seed)
                         let rows = UInt32(table.rows), offset = mixingRowOffsets[tableIndex]
                         for word in [hash.0, hash.1, hash.2, hash.3] {
                             TaggerNetwork.add(rowBase + (offset + Int(word % rows)) * outputs, to: sum, count: outputs)
@@ -544,33 +528,15 @@ final class TaggerNetwork: Sendable {
         }
     }
 
-    /// The lexical attributes thinc's `FeatureExtractor` reads, one per embedding table.
-    enum Feature: Sendable {
-        case norm, prefix, suffix, shape, spacy, isSpace, unknown
-
-        init(attribute: String) {
-            switch attribute {
-            case "NORM": self = .norm
-            case "PREFIX": self = .prefix
-            case "SUFFIX": self = .suffix
-            case "SHAPE": self = .shape
-            case "SPACY": self = .spacy
-            case "IS_SPACE": self = .isSpace
-            default: self = .unknown
-            }
-        }
-    }
-
-    /// The feature id of `kind` for a token type: a spaCy string id, or 0/1 for the flags.
-    private func feature(_ kind: Feature, of key: EmbeddingKey) -> UInt64 {
-        switch kind {
+    /// The feature id of `attribute` for a token type: a spaCy string id, or 0/1 for the flags.
+    private func feature(_ attribute: TaggerWeights.Attribute, of key: EmbeddingKey) -> UInt64 {
+        switch attribute {
         case .norm: return vocabulary.id(key.norm ?? vocabulary.norm(key.text))
         case .prefix: return vocabulary.id(Vocabulary.prefix(key.text))
         case .suffix: return vocabulary.id(Vocabulary.suffix(key.text))
         case .shape: return vocabulary.id(Vocabulary.shape(key.text))
         case .spacy: return key.spaceAfter ? 1 : 0
         case .isSpace: return Vocabulary.isSpace(key.text) ? 1 : 0
-        case .unknown: return 0
         }
     }
 

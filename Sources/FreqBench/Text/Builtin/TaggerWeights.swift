@@ -7,8 +7,13 @@
 ///   encoder (input = previous, current and next vector);
 /// - softmax: `W` (tags, width), `b` (tags).
 struct TaggerWeights: Sendable {
+    /// The lexical attribute a `HashEmbed` table reads (thinc's `FeatureExtractor` columns).
+    enum Attribute: String, Sendable {
+        case norm = "NORM", prefix = "PREFIX", suffix = "SUFFIX", shape = "SHAPE", spacy = "SPACY", isSpace = "IS_SPACE"
+    }
+
     struct Embedding: Sendable {
-        var attribute: String
+        var attribute: Attribute
         var seed: UInt32
         var rows: Int
         var table: [Float]
@@ -49,8 +54,13 @@ struct TaggerWeights: Sendable {
         }
         embeddings = try reader.array(config, "embeddings").map { item in
             let rows = try reader.int(item, "rows")
+            let name = try reader.string(item, "attribute")
+            guard let attribute = Attribute(rawValue: name) else {
+                throw FreqBenchError("embedding attribute `\(name)` is not one of NORM, PREFIX, SUFFIX, SHAPE, SPACY, IS_SPACE",
+                                     file: reader.file)
+            }
             return Embedding(
-                attribute: try reader.string(item, "attribute"),
+                attribute: attribute,
                 seed: UInt32(try reader.int(item, "seed")),
                 rows: rows,
                 table: try tensor(try reader.string(item, "weights"), [rows, try reader.int(config, "width")]))
@@ -69,5 +79,19 @@ struct TaggerWeights: Sendable {
         let tagCount = try reader.array(json, "tags").count
         softmaxWeights = try tensor("softmax.W", [tagCount, width])
         softmaxBias = try tensor("softmax.b", [tagCount])
+    }
+
+    /// Columns `block · width ..< (block + 1) · width` of a row-major matrix with `columns`
+    /// columns, as a row-major (rows × width) matrix: one input block of a layer whose input is
+    /// several width-wide vectors side by side (a window of rows, or concatenated embeddings).
+    static func columnBlock(_ matrix: [Float], columns: Int, block: Int, width: Int) -> [Float] {
+        let rows = matrix.count / columns
+        var result: [Float] = []
+        result.reserveCapacity(rows * width)
+        for row in 0..<rows {
+            let start = row * columns + block * width
+            result.append(contentsOf: matrix[start..<(start + width)])
+        }
+        return result
     }
 }

@@ -65,57 +65,41 @@ struct Vocabulary: Sendable {
     }
 
     /// SHAPE: spaCy's `word_shape`: letters to `X`/`x`, digits to `d`, other characters kept,
-    /// runs longer than four cut to four; "LONG" from 100 characters on.
+    /// runs longer than four cut to four; "LONG" from 100 characters on. An ASCII text is
+    /// mapped on its bytes.
     static func shape(_ text: String) -> String {
-        if text.utf8.count < 100, text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiShape(text) }
+        if text.utf8.count < 100, text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let mapped = text.utf8.map { byte -> UInt8 in
+                switch byte {
+                case 0x41...0x5A: return 0x58  // X
+                case 0x61...0x7A: return 0x78  // x
+                case 0x30...0x39: return 0x64  // d
+                default: return byte
+                }
+            }
+            return String(decoding: cuttingRuns(mapped), as: UTF8.self)
+        }
         let scalars = text.unicodeScalars
         if scalars.count >= 100 { return "LONG" }
-        var shape = String.UnicodeScalarView()
-        var last: Unicode.Scalar?
-        var run = 0
-        for scalar in scalars {
-            let mapped: Unicode.Scalar
-            if isPythonAlpha(scalar) {
-                mapped = scalar.properties.isUppercase ? "X" : "x"
-            } else if isPythonDigit(scalar) {
-                mapped = "d"
-            } else {
-                mapped = scalar
-            }
-            if mapped == last {
-                run += 1
-            } else {
-                run = 0
-                last = mapped
-            }
-            if run < 4 { shape.append(mapped) }
+        let mapped = scalars.map { scalar -> Unicode.Scalar in
+            if isPythonAlpha(scalar) { return scalar.properties.isUppercase ? "X" : "x" }
+            return isPythonDigit(scalar) ? "d" : scalar
         }
+        var shape = String.UnicodeScalarView()
+        shape.append(contentsOf: cuttingRuns(mapped))
         return String(shape)
     }
 
-    /// `shape` of an ASCII text shorter than 100 characters, on its bytes.
-    private static func asciiShape(_ text: String) -> String {
-        var shape: [UInt8] = []
-        shape.reserveCapacity(text.utf8.count)
-        var last = -1
+    /// `word_shape`'s run rule: of each run of equal characters, the first four only.
+    private static func cuttingRuns<Element: Equatable>(_ characters: [Element]) -> [Element] {
+        var kept: [Element] = []
+        kept.reserveCapacity(characters.count)
         var run = 0
-        for byte in text.utf8 {
-            let mapped: UInt8
-            switch byte {
-            case 0x41...0x5A: mapped = 0x58  // X
-            case 0x61...0x7A: mapped = 0x78  // x
-            case 0x30...0x39: mapped = 0x64  // d
-            default: mapped = byte
-            }
-            if Int(mapped) == last {
-                run += 1
-            } else {
-                run = 0
-                last = Int(mapped)
-            }
-            if run < 4 { shape.append(mapped) }
+        for (index, character) in characters.enumerated() {
+            run = index > 0 && characters[index - 1] == character ? run + 1 : 0
+            if run < 4 { kept.append(character) }
         }
-        return String(decoding: shape, as: UTF8.self)
+        return kept
     }
 
     /// Python's `str.isalpha()` for one character: general category L*.
