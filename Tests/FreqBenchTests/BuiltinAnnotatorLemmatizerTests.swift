@@ -127,4 +127,62 @@ struct BuiltinAnnotatorLemmatizerTests {
         #expect(TaggerWeights.columnBlock(matrix, columns: 6, block: 0, width: 2) == [0, 1, 6, 7])
         #expect(TaggerWeights.columnBlock(matrix, columns: 6, block: 2, width: 2) == [4, 5, 10, 11])
     }
+
+    @Test("the attribute ruler's one-token shortcut sets what applying every match in rule order sets")
+    func rulerShortcutAgreesWithRuleOrder() throws {
+        let model = try BuiltinTestModel.model()
+        let ruler = model.attributeRuler
+        // Words the rules name (pronouns, contractions, `'s`, `ai`, ...) and ordinary ones.
+        let words = ["me", "i", "'s", "s", "n't", "nt", "ai", "'m", "ca", "wo", "let", "us", "ta", "na", "all", "y'",
+                     "there", "is", "'re", "dog", "dogs", "run", "the", "a", "of", "-", ",", "\n", " ", "nothin'", "2"]
+        var cache: [AttributeRuler.SingleTokenKey: AttributeRuler.SingleTokenMatches] = [:]
+        var checked = 0
+        for tag in model.tags {
+            for word in words {
+                let token = AttributeRuler.TokenState(tag: tag, lower: word, isSpace: Vocabulary.isSpace(word))
+                var alone = [token]
+                ruler.apply(&alone, cache: &cache)
+                // `gon` may start a multi-token rule (`gon na`), which sends the text down the
+                // general path; without `na` after it, nothing else matches.
+                var general = [token, AttributeRuler.TokenState(tag: "VBG", lower: "gon", isSpace: false)]
+                ruler.apply(&general, cache: &cache)
+                #expect(alone[0].tag == general[0].tag && alone[0].pos == general[0].pos, "\(tag) \(word)")
+                #expect(alone[0].morph == general[0].morph && alone[0].lemma == general[0].lemma, "\(tag) \(word)")
+                checked += 1
+            }
+        }
+        #expect(checked == model.tags.count * words.count)
+        let gon = AttributeRuler.SingleTokenKey(tag: "VBG", lower: "gon", isSpace: false, dependency: "")
+        #expect(cache[gon]?.multiTokenStarts.isEmpty == false, "`gon` no longer starts a multi-token rule")
+        var gonna = [AttributeRuler.TokenState(tag: "VBG", lower: "gon", isSpace: false),
+                     AttributeRuler.TokenState(tag: "TO", lower: "na", isSpace: false)]
+        ruler.apply(&gonna, cache: &cache)
+        #expect(gonna.map(\.lemma) == ["go", "to"])
+        // Both paths assign: a plural noun becomes NOUN with Number=Plur.
+        var plural = [AttributeRuler.TokenState(tag: "NNS", lower: "dogs", isSpace: false)]
+        ruler.apply(&plural, cache: &cache)
+        #expect(plural[0].pos == "NOUN" && plural[0].morph == "Number=Plur")
+    }
+
+    @Test("single-token rules apply in rule order, whichever index finds them")
+    func singleTokenRulesInRuleOrder() throws {
+        // Rule 0 accepts several tags (found after the by-tag rules), rule 1 exactly NN:
+        // rule 1 comes later, so its POS wins on NN, on the shortcut and the general path.
+        let json = try JSONParser.parse("""
+            [{"patterns": [[{"TAG": {"IN": ["NN", "NNS"]}}]], "attrs": {"POS": "X", "MORPH": "A=1"}, "index": 0},
+             {"patterns": [[{"TAG": "NN"}]], "attrs": {"POS": "NOUN"}, "index": 0},
+             {"patterns": [[{"LOWER": "gon"}, {"LOWER": "na"}]], "attrs": {"LEMMA": "go"}, "index": 0}]
+            """)
+        let ruler = try AttributeRuler(json: json, reader: ModelReader(file: "model.json"))
+        var cache: [AttributeRuler.SingleTokenKey: AttributeRuler.SingleTokenMatches] = [:]
+        var alone = [AttributeRuler.TokenState(tag: "NN", lower: "dog", isSpace: false)]
+        ruler.apply(&alone, cache: &cache)
+        var general = [AttributeRuler.TokenState(tag: "NN", lower: "dog", isSpace: false),
+                       AttributeRuler.TokenState(tag: "VBG", lower: "gon", isSpace: false)]
+        ruler.apply(&general, cache: &cache)
+        for token in [alone[0], general[0]] {
+            #expect(token.pos == "NOUN")
+            #expect(token.morph == "A=1")
+        }
+    }
 }

@@ -78,4 +78,20 @@ struct BuiltinAnnotatorTokenizerTests {
         #expect(tokenizer.tokenize("two dogs").map(\.spaceAfter) == [true, false])
         #expect(tokenizer.tokenize("Mr. dogs").map(\.text) == ["Mr.", "dogs"])
     }
+
+    @Test("the special-case prefilter passes every special case and re-matched first piece, and few other strings")
+    func specialCasePrefilter() throws {
+        let rules = try BuiltinTestModel.model().tokenizerRules
+        let specials = StringSetPrefilter(rules.specials.keys)
+        for special in rules.specials.keys { #expect(specials.mayContain(special), "\(special)") }
+        let firstPieces = Set(rules.matcherSpecials.compactMap(\.first))
+        let pieces = StringSetPrefilter(firstPieces)
+        for piece in firstPieces { #expect(pieces.mayContain(piece), "\(piece)") }
+        // Bytes, not canonical equivalence: precomposed ü is a member, u + U+0308 is not.
+        #expect(pieces.mayContain("\u{FC}"))
+        #expect(!StringSetPrefilter(["\u{FC}"]).mayContain("u\u{308}"))
+        let others = (0..<20_000).map { "w\($0)x" }.filter { rules.specials[$0] == nil }
+        let passed = others.filter(specials.mayContain).count
+        #expect(passed < others.count / 50, "\(passed) of \(others.count) non-members pass")
+    }
 }

@@ -77,7 +77,14 @@ struct AttributeRuler: Sendable {
     struct Rule: Sendable {
         var alternatives: [[TokenSpec]]
         var assignment: Assignment
+        /// The token of a match the assignment goes to (negative: from the end).
         var index: Int
+
+        /// Where in a match of `length` tokens the assignment goes; nil when `index` is outside it.
+        func targetOffset(inMatchOfLength length: Int) -> Int? {
+            let offset = index < 0 ? length + index : index
+            return offset >= 0 && offset < length ? offset : nil
+        }
     }
 
     let rules: [Rule]
@@ -178,23 +185,43 @@ struct AttributeRuler: Sendable {
     struct SingleTokenMatches {
         var rules: [Int]
         var multiTokenStarts: [(rule: Int, alternative: Int)]
+        /// What `rules` set, in rule order (a later rule's value replaces an earlier one's):
+        /// the token's attributes whenever no multi-token rule matches in its text.
+        var combined = Assignment()
     }
 
     /// Applies every rule to `tokens` in place; `cache` remembers what a (tag, text, space,
     /// dependency) combination matches on its own.
+    ///
+    /// Where no token may start a multi-token match (almost every text: those rules start
+    /// with words such as `gon`, `let` or `y'`), every match covers one token, so each token
+    /// gets its single-token rules' `combined` assignment, the same result as the general
+    /// path, which sorts all matches by rule number and applies them one by one.
     func apply(_ tokens: inout [TokenState], cache: inout [SingleTokenKey: SingleTokenMatches]) {
-        var matches: [(rule: Int, start: Int, end: Int)] = []
-        for (position, token) in tokens.enumerated() {
-            let key = SingleTokenKey(tag: token.tag, lower: token.lower, isSpace: token.isSpace, dependency: token.dependency)
-            let found: SingleTokenMatches
+        var found: [SingleTokenMatches] = []
+        found.reserveCapacity(tokens.count)
+        var mayMatchMultiToken = false
+        for position in tokens.indices {
+            let key = SingleTokenKey(tag: tokens[position].tag, lower: tokens[position].lower,
+                                     isSpace: tokens[position].isSpace, dependency: tokens[position].dependency)
+            let matches: SingleTokenMatches
             if let known = cache[key] {
-                found = known
+                matches = known
             } else {
-                found = singleTokenMatches(token)
-                cache[key] = found
+                matches = singleTokenMatches(tokens[position])
+                cache[key] = matches
             }
-            for number in found.rules { matches.append((number, position, position + 1)) }
-            for (number, alternativeIndex) in found.multiTokenStarts {
+            if !matches.multiTokenStarts.isEmpty { mayMatchMultiToken = true }
+            found.append(matches)
+        }
+        if !mayMatchMultiToken {
+            for position in tokens.indices { AttributeRuler.assign(found[position].combined, to: &tokens[position]) }
+            return
+        }
+        var matches: [(rule: Int, start: Int, end: Int)] = []
+        for position in tokens.indices {
+            for number in found[position].rules { matches.append((number, position, position + 1)) }
+            for (number, alternativeIndex) in found[position].multiTokenStarts {
                 let alternative = rules[number].alternatives[alternativeIndex]
                 guard position + alternative.count <= tokens.count else { continue }
                 var matched = true
@@ -207,16 +234,17 @@ struct AttributeRuler: Sendable {
         }
         matches.sort { ($0.rule, $0.start, $0.end) < ($1.rule, $1.start, $1.end) }
         for match in matches {
-            let rule = rules[match.rule]
-            let length = match.end - match.start
-            let offset = rule.index < 0 ? length + rule.index : rule.index
-            guard offset >= 0 && offset < length else { continue }
-            let target = match.start + offset
-            if let tag = rule.assignment.tag { tokens[target].tag = tag }
-            if let pos = rule.assignment.pos { tokens[target].pos = pos }
-            if let morph = rule.assignment.morph { tokens[target].morph = morph == "_" ? "" : morph }
-            if let lemma = rule.assignment.lemma { tokens[target].lemma = lemma }
+            guard let offset = rules[match.rule].targetOffset(inMatchOfLength: match.end - match.start) else { continue }
+            AttributeRuler.assign(rules[match.rule].assignment, to: &tokens[match.start + offset])
         }
+    }
+
+    /// Sets on `token` what `assignment` sets (MORPH `_` clears the morphology).
+    private static func assign(_ assignment: Assignment, to token: inout TokenState) {
+        if let tag = assignment.tag { token.tag = tag }
+        if let pos = assignment.pos { token.pos = pos }
+        if let morph = assignment.morph { token.morph = morph == "_" ? "" : morph }
+        if let lemma = assignment.lemma { token.lemma = lemma }
     }
 
     private func singleTokenMatches(_ token: TokenState) -> SingleTokenMatches {
@@ -232,6 +260,14 @@ struct AttributeRuler: Sendable {
             where !alternative.isEmpty && AttributeRuler.matches(alternative[0], token) {
                 found.multiTokenStarts.append((number, index))
             }
+        }
+        found.rules.sort()
+        for number in found.rules where rules[number].targetOffset(inMatchOfLength: 1) != nil {
+            let assignment = rules[number].assignment
+            found.combined.tag = assignment.tag ?? found.combined.tag
+            found.combined.pos = assignment.pos ?? found.combined.pos
+            found.combined.morph = assignment.morph ?? found.combined.morph
+            found.combined.lemma = assignment.lemma ?? found.combined.lemma
         }
         return found
     }

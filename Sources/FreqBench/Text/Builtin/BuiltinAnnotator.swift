@@ -89,10 +89,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         let workers = min(threads, chunkCount)
         let results = Mutex<[[Result]]>(Array(repeating: [], count: chunkCount))
         let nextChunk = Atomic<Int>(0)
-        let savedBLASThreads = BLAS.threads
-        BLAS.threads = 1
-        defer { BLAS.threads = savedBLASThreads }
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        BLAS.withThreads(1) { DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var caches = idleCaches.withLock { $0.popLast() } ?? WorkerCaches()
             defer {
                 if caches.lemmas.count > WorkerCaches.limit { caches.lemmas = [:] }
@@ -108,7 +105,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
                 let done = work(texts[start..<end], &caches)
                 results.withLock { $0[chunk] = done }
             }
-        }
+        } }
         return results.withLock { $0.flatMap { $0 } }
     }
 

@@ -25,6 +25,9 @@ final class BuiltinTokenizer: Sendable {
     private let cache = Mutex<[String: [SpecialToken]]>([:])
     /// Re-matched special cases, by their first piece.
     private let matcherByFirstPiece: [String: [[String]]]
+    /// First tests before the lookups in `rules.specials` and `matcherByFirstPiece`.
+    private let specialFilter: StringSetPrefilter
+    private let firstPieceFilter: StringSetPrefilter
     /// The most chunks kept in the cache.
     private let cacheLimit = 1 << 20
 
@@ -35,6 +38,13 @@ final class BuiltinTokenizer: Sendable {
             if let first = pieces.first { byFirst[first, default: []].append(pieces) }
         }
         matcherByFirstPiece = byFirst
+        specialFilter = StringSetPrefilter(rules.specials.keys)
+        firstPieceFilter = StringSetPrefilter(byFirst.keys)
+    }
+
+    /// The special case `text` is, if any.
+    private func special(_ text: String) -> [SpecialToken]? {
+        specialFilter.mayContain(text) ? rules.specials[text] : nil
     }
 
     /// The tokens of `text`. An all-ASCII text is split on its bytes, without decoding scalars.
@@ -86,7 +96,7 @@ final class BuiltinTokenizer: Sendable {
 
     private func appendChunk(_ chunk: String, to tokens: inout [TextToken]) {
         let pieces: [SpecialToken]
-        if let special = rules.specials[chunk] {
+        if let special = special(chunk) {
             pieces = special
         } else if BuiltinTokenizer.isPlainWord(chunk) {
             tokens.append(TextToken(text: chunk, norm: nil, spaceAfter: false))
@@ -126,7 +136,7 @@ final class BuiltinTokenizer: Sendable {
         var suffixes: [String] = []
         var lastLength = 0
         while string.length > 0 && string.length != lastLength {
-            if rules.specials[string as String] != nil { break }
+            if special(string as String) != nil { break }
             lastLength = string.length
             let prefixLength = matchLength(rules.prefix, in: string)
             var prefix = ""
@@ -134,7 +144,7 @@ final class BuiltinTokenizer: Sendable {
             if prefixLength != 0 {
                 prefix = string.substring(to: prefixLength)
                 minusPrefix = string.substring(from: prefixLength) as NSString
-                if minusPrefix.length > 0 && rules.specials[minusPrefix as String] != nil {
+                if minusPrefix.length > 0 && special(minusPrefix as String) != nil {
                     string = minusPrefix
                     prefixes.append(prefix)
                     break
@@ -146,7 +156,7 @@ final class BuiltinTokenizer: Sendable {
             if suffixLength != 0 {
                 suffix = string.substring(from: string.length - suffixLength)
                 minusSuffix = string.substring(to: string.length - suffixLength) as NSString
-                if minusSuffix.length > 0 && rules.specials[minusSuffix as String] != nil {
+                if minusSuffix.length > 0 && special(minusSuffix as String) != nil {
                     string = minusSuffix
                     suffixes.append(suffix)
                     break
@@ -167,7 +177,7 @@ final class BuiltinTokenizer: Sendable {
         var pieces = prefixes.map { SpecialToken(orth: $0, norm: nil) }
         if string.length > 0 {
             let rest = string as String
-            if let special = rules.specials[rest] {
+            if let special = special(rest) {
                 pieces += special
             } else if rules.url.firstMatch(in: rest, options: [.anchored], range: NSRange(location: 0, length: string.length)) != nil {
                 pieces.append(SpecialToken(orth: rest, norm: nil))
@@ -216,7 +226,7 @@ final class BuiltinTokenizer: Sendable {
     private func applySpecialCaseMatches(_ tokens: inout [TextToken]) {
         var matches: [(start: Int, end: Int)] = []
         for start in tokens.indices {
-            guard let candidates = matcherByFirstPiece[tokens[start].text] else { continue }
+            guard firstPieceFilter.mayContain(tokens[start].text), let candidates = matcherByFirstPiece[tokens[start].text] else { continue }
             for pieces in candidates where start + pieces.count <= tokens.count {
                 var matched = true
                 for (offset, piece) in pieces.enumerated() where tokens[start + offset].text != piece {
@@ -254,7 +264,7 @@ final class BuiltinTokenizer: Sendable {
                     text += tokens[position].text
                     if position < match.end - 1 && tokens[position].spaceAfter { text += " " }
                 }
-                if let special = rules.specials[text] {
+                if let special = special(text) {
                     for piece in special { result.append(TextToken(text: piece.orth, norm: piece.norm, spaceAfter: false)) }
                     result[result.count - 1].spaceAfter = tokens[match.end - 1].spaceAfter
                 } else {

@@ -83,10 +83,14 @@ final class TaggerNetwork: Sendable {
         var offsets: [Int] = []
         var rowProducts: [Float] = []
         rowProducts.reserveCapacity(weights.embeddings.reduce(0) { $0 + $1.rows } * outputs)
-        for (tableIndex, table) in weights.embeddings.enumerated() {
-            offsets.append(rowProducts.count / outputs)
-            let block = TaggerWeights.columnBlock(mixing.weights, columns: mixing.inputs, block: tableIndex, width: width)
-            rowProducts += BLAS.multiply(table.table, block, m: table.rows, n: outputs, k: width, transposeB: true)
+        // One thread: the annotator runs its own threads right after load, and a woken
+        // OpenBLAS pool would spin on their cores (0.3 G multiply-adds take ~10 ms on one).
+        BLAS.withThreads(1) {
+            for (tableIndex, table) in weights.embeddings.enumerated() {
+                offsets.append(rowProducts.count / outputs)
+                let block = TaggerWeights.columnBlock(mixing.weights, columns: mixing.inputs, block: tableIndex, width: width)
+                rowProducts += BLAS.multiply(table.table, block, m: table.rows, n: outputs, k: width, transposeB: true)
+            }
         }
         mixingRows = rowProducts
         mixingRowOffsets = offsets
