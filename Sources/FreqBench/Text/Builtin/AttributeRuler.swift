@@ -202,15 +202,7 @@ struct AttributeRuler: Sendable {
         found.reserveCapacity(tokens.count)
         var mayMatchMultiToken = false
         for position in tokens.indices {
-            let key = SingleTokenKey(tag: tokens[position].tag, lower: tokens[position].lower,
-                                     isSpace: tokens[position].isSpace, dependency: tokens[position].dependency)
-            let matches: SingleTokenMatches
-            if let known = cache[key] {
-                matches = known
-            } else {
-                matches = singleTokenMatches(tokens[position])
-                cache[key] = matches
-            }
+            let matches = singleTokenMatches(tokens[position], cache: &cache)
             if !matches.multiTokenStarts.isEmpty { mayMatchMultiToken = true }
             found.append(matches)
         }
@@ -237,6 +229,26 @@ struct AttributeRuler: Sendable {
             guard let offset = rules[match.rule].targetOffset(inMatchOfLength: match.end - match.start) else { continue }
             AttributeRuler.assign(rules[match.rule].assignment, to: &tokens[match.start + offset])
         }
+    }
+
+    /// `token` with the rules that match it on its own applied, and whether it may start a
+    /// multi-token match. When no token of a text may, this is what `apply` gives each token.
+    func applyingSingleTokenRules(
+        to token: TokenState, cache: inout [SingleTokenKey: SingleTokenMatches]
+    ) -> (token: TokenState, mayStartMultiToken: Bool) {
+        let matches = singleTokenMatches(token, cache: &cache)
+        var result = token
+        AttributeRuler.assign(matches.combined, to: &result)
+        return (result, !matches.multiTokenStarts.isEmpty)
+    }
+
+    /// What `token` matches on its own, from `cache` or computed and cached.
+    private func singleTokenMatches(_ token: TokenState, cache: inout [SingleTokenKey: SingleTokenMatches]) -> SingleTokenMatches {
+        let key = SingleTokenKey(tag: token.tag, lower: token.lower, isSpace: token.isSpace, dependency: token.dependency)
+        if let known = cache[key] { return known }
+        let matches = singleTokenMatches(token)
+        cache[key] = matches
+        return matches
     }
 
     /// Sets on `token` what `assignment` sets (MORPH `_` clears the morphology).

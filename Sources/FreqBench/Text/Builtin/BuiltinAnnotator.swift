@@ -30,8 +30,8 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
 
     private struct WorkerCaches {
         var lemmas: [LemmaKey: String] = [:]
-        /// Normalized caption terms of noun tokens (`CaptionTerms.normalize` of the lemma).
-        var terms: [LemmaKey: String] = [:]
+        /// Each token's term when no multi-token rule may match in its text.
+        var tokenTerms: [TokenTermKey: TokenTerm] = [:]
         var ruler: [AttributeRuler.SingleTokenKey: AttributeRuler.SingleTokenMatches] = [:]
         /// The most entries each cache keeps.
         static let limit = 200_000
@@ -93,7 +93,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
             var caches = idleCaches.withLock { $0.popLast() } ?? WorkerCaches()
             defer {
                 if caches.lemmas.count > WorkerCaches.limit { caches.lemmas = [:] }
-                if caches.terms.count > WorkerCaches.limit { caches.terms = [:] }
+                if caches.tokenTerms.count > WorkerCaches.limit { caches.tokenTerms = [:] }
                 if caches.ruler.count > WorkerCaches.limit { caches.ruler = [:] }
                 idleCaches.withLock { $0.append(caches) }
             }
@@ -115,20 +115,40 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         var morph: String
     }
 
-    /// Tokens, tags and attribute-ruler states of every text of a chunk.
-    private func rulerStates(
-        _ texts: ArraySlice<String>, fast: Bool, caches: inout WorkerCaches
-    ) -> [(tokens: [TextToken], states: [AttributeRuler.TokenState])] {
+    /// What decides a token's term when no multi-token rule may match in its text: its text,
+    /// its tag, and whether it is the only token (the parser labels that one `ROOT`).
+    struct TokenTermKey: Hashable {
+        var text: String
+        var tag: Int
+        var isOnlyToken: Bool
+    }
+
+    /// A token's contribution to its caption's terms, with the single-token rules applied.
+    struct TokenTerm {
+        /// The normalized lemma when the token is a NOUN or PROPN, else nil.
+        var term: String?
+        /// Whether the token may start a multi-token rule: then its text takes the general path.
+        var mayStartMultiToken: Bool
+    }
+
+    /// Tokens and tags of every text of a chunk.
+    private func taggedDocs(_ texts: ArraySlice<String>, fast: Bool) -> [(tokens: [TextToken], tags: [Int])] {
         let docs = texts.map { tokenizer.tokenize($0) }
-        let tagIndexes = network.tagIndexes(docs, fast: fast)
-        return zip(docs, tagIndexes).map { doc, tags in
-            var states = zip(doc, tags).map { token, tag in
-                AttributeRuler.TokenState(tag: model.tags[tag], lower: Vocabulary.lower(token.text), isSpace: Vocabulary.isSpace(token.text))
-            }
-            if states.count == 1 { states[0].dependency = "ROOT" }
-            model.attributeRuler.apply(&states, cache: &caches.ruler)
-            return (doc, states)
-        }
+        return Array(zip(docs, network.tagIndexes(docs, fast: fast)))
+    }
+
+    /// The attribute-ruler states of one tagged text.
+    private func rulerStates(_ doc: [TextToken], tags: [Int], caches: inout WorkerCaches) -> [AttributeRuler.TokenState] {
+        var states = zip(doc, tags).map { token, tag in rulerInput(token, tag: tag, isOnlyToken: doc.count == 1) }
+        model.attributeRuler.apply(&states, cache: &caches.ruler)
+        return states
+    }
+
+    /// A token's state before the attribute ruler.
+    private func rulerInput(_ token: TextToken, tag: Int, isOnlyToken: Bool) -> AttributeRuler.TokenState {
+        var state = AttributeRuler.TokenState(tag: model.tags[tag], lower: Vocabulary.lower(token.text), isSpace: Vocabulary.isSpace(token.text))
+        if isOnlyToken { state.dependency = "ROOT" }
+        return state
     }
 
     private func lemma(_ token: TextToken, _ state: AttributeRuler.TokenState, caches: inout WorkerCaches) -> String {
@@ -140,9 +160,14 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         return lemma
     }
 
+    /// The normalized lemma of a NOUN or PROPN token, nil for any other.
+    private func term(_ token: TextToken, _ state: AttributeRuler.TokenState, caches: inout WorkerCaches) -> String? {
+        state.pos == "NOUN" || state.pos == "PROPN" ? CaptionTerms.normalize(lemma(token, state, caches: &caches)) : nil
+    }
+
     private func analyzeChunk(_ texts: ArraySlice<String>, fast: Bool, caches: inout WorkerCaches) -> [[AnalyzedToken]] {
-        rulerStates(texts, fast: fast, caches: &caches).map { doc, states in
-            zip(doc, states).map { token, state in
+        taggedDocs(texts, fast: fast).map { doc, tags in
+            zip(doc, rulerStates(doc, tags: tags, caches: &caches)).map { token, state in
                 AnalyzedToken(text: token.text, tag: state.tag, pos: state.pos, morph: state.morph,
                               lemma: lemma(token, state, caches: &caches))
             }
@@ -151,24 +176,40 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
 
     /// `captionTerms` of a chunk: the normalized lemmas of its NOUN/PROPN tokens only (what
     /// `analyzeChunk` would give, without lemmatizing the other tokens).
+    ///
+    /// A token's term depends only on its `TokenTermKey` unless a multi-token rule matches in
+    /// its text, so terms are cached by that key; a text with a token that may start a
+    /// multi-token rule (`gon`, `let`, ...: rare) runs the whole attribute ruler instead.
     private func termsOfChunk(_ texts: ArraySlice<String>, fast: Bool, caches: inout WorkerCaches) -> [[String]] {
-        rulerStates(texts, fast: fast, caches: &caches).map { doc, states in
+        taggedDocs(texts, fast: fast).map { doc, tags in
             var terms: [String] = []
-            for (token, state) in zip(doc, states) where state.pos == "NOUN" || state.pos == "PROPN" {
-                if state.lemma != nil {
-                    terms.append(CaptionTerms.normalize(lemma(token, state, caches: &caches)))
-                    continue
+            var needsWholeText = false
+            for (token, tag) in zip(doc, tags) {
+                let key = TokenTermKey(text: token.text, tag: tag, isOnlyToken: doc.count == 1)
+                let known = caches.tokenTerms[key] ?? {
+                    let (state, mayStartMultiToken) = model.attributeRuler.applyingSingleTokenRules(
+                        to: rulerInput(token, tag: tag, isOnlyToken: key.isOnlyToken), cache: &caches.ruler)
+                    let outcome = TokenTerm(term: term(token, state, caches: &caches), mayStartMultiToken: mayStartMultiToken)
+                    caches.tokenTerms[key] = outcome
+                    return outcome
+                }()
+                if known.mayStartMultiToken {
+                    needsWholeText = true
+                    break
                 }
-                let key = LemmaKey(text: token.text, pos: state.pos, morph: state.morph)
-                if let known = caches.terms[key] {
-                    terms.append(known)
-                } else {
-                    let term = CaptionTerms.normalize(lemma(token, state, caches: &caches))
-                    caches.terms[key] = term
-                    terms.append(term)
+                if let term = known.term { terms.append(term) }
+            }
+            if needsWholeText {
+                terms = zip(doc, rulerStates(doc, tags: tags, caches: &caches)).compactMap { token, state in
+                    term(token, state, caches: &caches)
                 }
             }
-            return CaptionTerms.sortedSet(terms)
+            // Normalized terms are ASCII, so byte order and adjacent duplicates give `sortedSet`.
+            terms.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            var unique: [String] = []
+            unique.reserveCapacity(terms.count)
+            for term in terms where unique.last != term { unique.append(term) }
+            return unique
         }
     }
 }

@@ -80,9 +80,11 @@ struct RuleLemmatizer: Sendable {
     }
 
     /// Python's `str.endswith` on code points (Swift's `hasSuffix` compares characters).
-    private static func endsWith(_ text: String, _ suffix: String) -> Bool {
-        let scalars = Array(text.unicodeScalars), tail = Array(suffix.unicodeScalars)
-        return tail.count <= scalars.count && Array(scalars.suffix(tail.count)) == tail
+    /// Compared on UTF-8 bytes, which is the same: a code-point suffix is a byte suffix, and
+    /// a byte suffix that is a whole string starts at a code-point boundary.
+    static func endsWith(_ text: String, _ suffix: String) -> Bool {
+        let tail = suffix.utf8.count
+        return tail <= text.utf8.count && text.utf8.suffix(tail).elementsEqual(suffix.utf8)
     }
 
     /// Python's `str.isalpha()`.
@@ -92,18 +94,26 @@ struct RuleLemmatizer: Sendable {
 
     /// `EnglishLemmatizer.is_base_form`.
     static func isBaseForm(pos: String, morph: String) -> Bool {
-        var features: [Substring: Substring] = [:]
+        // The four features read, each the value of its last `Name=value` field.
+        var number, verbForm, tense, degree: Substring?
         for field in morph.split(separator: "|") {
             guard let equals = field.firstIndex(of: "=") else { continue }
-            features[field[..<equals]] = field[field.index(after: equals)...]
+            let value = field[field.index(after: equals)...]
+            switch field[..<equals] {
+            case "Number": number = value
+            case "VerbForm": verbForm = value
+            case "Tense": tense = value
+            case "Degree": degree = value
+            default: break
+            }
         }
-        if pos == "noun" && features["Number"] == "Sing" { return true }
-        if pos == "verb" && features["VerbForm"] == "Inf" { return true }
-        if pos == "verb" && features["VerbForm"] == "Fin" && features["Tense"] == "Pres" && features["Number"] == nil { return true }
-        if pos == "adj" && features["Degree"] == "Pos" { return true }
-        if features["VerbForm"] == "Inf" { return true }
-        if features["VerbForm"] == "None" { return true }
-        if features["Degree"] == "Pos" { return true }
+        if pos == "noun" && number == "Sing" { return true }
+        if pos == "verb" && verbForm == "Inf" { return true }
+        if pos == "verb" && verbForm == "Fin" && tense == "Pres" && number == nil { return true }
+        if pos == "adj" && degree == "Pos" { return true }
+        if verbForm == "Inf" { return true }
+        if verbForm == "None" { return true }
+        if degree == "Pos" { return true }
         return false
     }
 }

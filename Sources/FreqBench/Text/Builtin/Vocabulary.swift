@@ -15,6 +15,7 @@ struct Vocabulary: Sendable {
         var symbols: [String: UInt64] = [:]
         for (name, value) in try reader.object(json, "symbols") { symbols[name] = UInt64(try reader.int(value)) }
         self.symbols = symbols
+        symbolFilter = StringSetPrefilter(symbols.keys)
         var norms: [UInt64: String] = [:]
         for (key, value) in try reader.object(json, "lexemeNorm") {
             guard let id = UInt64(key) else { throw FreqBenchError("lexemeNorm key `\(key)` is not a string id", file: reader.file) }
@@ -24,9 +25,12 @@ struct Vocabulary: Sendable {
         baseNorms = try reader.stringMap(json, "baseNorms")
     }
 
+    /// First test before the lookup in `symbols`, which almost every string misses.
+    private let symbolFilter: StringSetPrefilter
+
     /// spaCy's string id: the symbol number for reserved symbols, else MurmurHash64A (seed 1) of the UTF-8 bytes.
     func id(_ string: String) -> UInt64 {
-        if let symbol = symbols[string] { return symbol }
+        if symbolFilter.mayContain(string), let symbol = symbols[string] { return symbol }
         var utf8 = string
         return utf8.withUTF8 { MurmurHash.hash64A($0) }
     }
@@ -54,9 +58,7 @@ struct Vocabulary: Sendable {
 
     /// SUFFIX: the last three characters.
     static func suffix(_ text: String) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: text.unicodeScalars.suffix(3))
-        return String(view)
+        String(text.unicodeScalars.suffix(3))
     }
 
     /// IS_SPACE: Python's `str.isspace()` (non-empty, all whitespace).
