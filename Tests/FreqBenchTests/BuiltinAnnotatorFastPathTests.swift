@@ -40,6 +40,22 @@ struct BuiltinAnnotatorFastPathTests {
         #expect(whole == split)
     }
 
+    @Test("caption terms are the analysis's noun lemmas, with and without multi-token rules, cached or not")
+    func captionTermsMatchAnalysis() throws {
+        let extra = ["we are gon na paint the houses", "let's go see the dogs", "y'all love puppies", "Dogs", "Paris",
+                     "the man ai n't got no boats", "there is a cat", "Cats", "cats", "a dog and gon na"]
+        let captions = try Self.captions(1_500) + extra + extra
+        let annotator = try BuiltinTestModel.annotator(threads: 2)
+        let expected = annotator.analyze(captions).map { tokens in
+            CaptionTerms.sortedSet(tokens.filter(\.isNoun).map { CaptionTerms.normalize($0.lemma) })
+        }
+        let first = try annotator.captionTerms(captions)
+        #expect(first == expected)
+        #expect(try annotator.captionTerms(captions) == expected)  // now from the per-token cache
+        #expect(first[first.count - extra.count] == ["house"])
+        #expect(first[first.count - extra.count + 1] == ["dog"])
+    }
+
     @Test("query words take the exact path")
     func queryWordsAreExact() throws {
         let words = ["running", "glasses", "leaves", "was", "better", "mice", "Paris", "t-shirt"]

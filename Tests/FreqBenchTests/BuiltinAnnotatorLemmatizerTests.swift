@@ -16,6 +16,14 @@ struct BuiltinAnnotatorLemmatizerTests {
         #expect(tables.lemma("glasses", pos: "NOUN", morph: "Number=Plur") == "glass")
     }
 
+    @Test("suffix rules compare code points, as Python's endswith")
+    func suffixesAreCodePoints() {
+        #expect(RuleLemmatizer.endsWith("caf\u{E9}s", "\u{E9}s"))
+        #expect(!RuleLemmatizer.endsWith("cafe\u{301}s", "\u{E9}s"))  // canonically equal, other code points
+        #expect(RuleLemmatizer.endsWith("cafe\u{301}", "\u{301}"))
+        #expect(RuleLemmatizer.endsWith("dogs", "") && !RuleLemmatizer.endsWith("s", "es"))
+    }
+
     @Test("exceptions come before rules; unknown forms fall back to the out-of-vocabulary rule result")
     func exceptionsAndFallback() {
         #expect(tables.lemma("feet", pos: "NOUN", morph: "Number=Plur") == "foot")
