@@ -56,6 +56,19 @@ struct BuiltinAnnotatorFastPathTests {
         #expect(first[first.count - extra.count + 1] == ["dog"])
     }
 
+    @Test("chunks cover every text once, in order, with small chunks only at the end of a call")
+    func chunkRanges() {
+        for count in [0, 1, 127, 128, 1_024, 1_025, 1_537, 4_000, 15_833] {
+            let ranges = BuiltinAnnotator.chunkRanges(count: count)
+            #expect(ranges.flatMap { Array($0) } == Array(0..<count), "count \(count)")
+            let sizes = ranges.map(\.count)
+            let full = sizes.prefix { $0 == BuiltinAnnotator.chunkSize }.count
+            #expect(sizes.dropFirst(full).allSatisfy { $0 <= BuiltinAnnotator.tailChunkSize }, "count \(count): \(sizes)")
+            #expect(count - full * BuiltinAnnotator.chunkSize <= 2 * BuiltinAnnotator.chunkSize)
+        }
+        #expect(BuiltinAnnotator.chunkRanges(count: 4_000).map(\.count) == Array(repeating: 512, count: 6) + Array(repeating: 128, count: 7) + [32])
+    }
+
     @Test("query words take the exact path")
     func queryWordsAreExact() throws {
         let words = ["running", "glasses", "leaves", "was", "better", "mice", "Paris", "t-shirt"]

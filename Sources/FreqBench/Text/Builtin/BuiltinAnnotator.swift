@@ -24,6 +24,9 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     public var threads: Int
     /// Captions per chunk of work.
     static let chunkSize = 512
+    /// Captions per chunk in a call's last `2 · chunkSize` captions, so that no thread waits
+    /// long for the last chunk of a call.
+    static let tailChunkSize = 128
     /// Lemma and attribute-ruler caches of finished workers, reused by later calls (their
     /// contents never change a result, only save work).
     private let idleCaches = Mutex<[WorkerCaches]>([])
@@ -80,11 +83,26 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
         inChunks(texts) { chunk, caches in analyzeChunk(chunk, fast: !exact, caches: &caches) }
     }
 
-    /// `work` on every fixed chunk of `texts`, on `threads` threads, results in input order.
+    /// The chunks `inChunks` cuts `count` texts into: `chunkSize` texts each, and
+    /// `tailChunkSize` in the last `2 · chunkSize` (where the threads finish a call). The cut
+    /// depends on `count` only; no token's tag depends on the texts it shares a chunk with.
+    static func chunkRanges(count: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        while start < count {
+            let size = count - start > 2 * chunkSize ? chunkSize : tailChunkSize
+            ranges.append(start..<min(count, start + size))
+            start += size
+        }
+        return ranges
+    }
+
+    /// `work` on every chunk of `texts` (`chunkRanges`), on `threads` threads, results in input order.
     private func inChunks<Result: Sendable>(
         _ texts: [String], _ work: @Sendable (ArraySlice<String>, inout WorkerCaches) -> [Result]
     ) -> [Result] {
-        let chunkCount = (texts.count + BuiltinAnnotator.chunkSize - 1) / BuiltinAnnotator.chunkSize
+        let ranges = BuiltinAnnotator.chunkRanges(count: texts.count)
+        let chunkCount = ranges.count
         if chunkCount == 0 { return [] }
         let workers = min(threads, chunkCount)
         let results = Mutex<[[Result]]>(Array(repeating: [], count: chunkCount))
@@ -100,9 +118,7 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
             while true {
                 let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
                 if chunk >= chunkCount { break }
-                let start = chunk * BuiltinAnnotator.chunkSize
-                let end = min(texts.count, start + BuiltinAnnotator.chunkSize)
-                let done = work(texts[start..<end], &caches)
+                let done = work(texts[ranges[chunk]], &caches)
                 results.withLock { $0[chunk] = done }
             }
         } }
