@@ -11,8 +11,9 @@ import Synchronization
 /// certain of through the full encoder; `exact: true` (the `builtin-exact` annotator) runs
 /// the exact port on every token. Query words always take the exact path.
 ///
-/// Work is split into fixed chunks of captions that run on `threads` threads; every chunk
-/// is computed the same way whatever the thread count, so the output never depends on it.
+/// Work is split into chunks of captions (`chunkRanges`, a function of the caption count
+/// only) that run on `threads` threads; every chunk is computed the same way whatever the
+/// thread count, so the output never depends on it.
 public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     // @unchecked: `threads` is configuration set before use; everything else is immutable
     // or behind a Mutex.
@@ -27,8 +28,8 @@ public final class BuiltinAnnotator: Annotator, @unchecked Sendable {
     /// Captions per chunk in a call's last `2 · chunkSize` captions, so that no thread waits
     /// long for the last chunk of a call.
     static let tailChunkSize = 128
-    /// Lemma and attribute-ruler caches of finished workers, reused by later calls (their
-    /// contents never change a result, only save work).
+    /// Lemma, term and attribute-ruler caches of finished workers, reused by later calls
+    /// (their contents never change a result, only save work).
     private let idleCaches = Mutex<[WorkerCaches]>([])
 
     private struct WorkerCaches {
