@@ -6,7 +6,7 @@ public enum BLAS {
     ///
     /// With `beta` 0, `c` is zeroed here (a vectorized memset) and OpenBLAS accumulates into
     /// it with beta 1: the same floats as OpenBLAS's own beta-0 pass, which zeroes `c` with
-    /// scalar stores and took ~3 % of the builtin annotator's time.
+    /// scalar stores and took ~2 % of the builtin annotator's time.
     public static func sgemm(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, transposeB: Bool = false, alpha: Float = 1, beta: Float = 0
