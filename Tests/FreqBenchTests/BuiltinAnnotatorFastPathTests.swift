@@ -69,6 +69,23 @@ struct BuiltinAnnotatorFastPathTests {
         #expect(BuiltinAnnotator.chunkRanges(count: 4_000).map(\.count) == Array(repeating: 512, count: 6) + Array(repeating: 128, count: 7) + [32])
     }
 
+    @Test("a full per-type cache changes no tag: types that do not fit are computed per call")
+    func fullEmbeddingCache() throws {
+        let model = try BuiltinTestModel.model()
+        let tokenizer = BuiltinTokenizer(rules: model.tokenizerRules)
+        let docs = try Self.captions(400).map { tokenizer.tokenize($0) }
+        for stages in [model.fastTaggers, []] {
+            let roomy = TaggerNetwork(weights: model.network, vocabulary: model.vocabulary, stages: stages)
+            let expected = roomy.tagIndexes(docs, fast: !stages.isEmpty)
+            // No room at all; room that runs out inside the first call; then a second call on a full cache.
+            for limit in [0, 700] {
+                let small = TaggerNetwork(weights: model.network, vocabulary: model.vocabulary, stages: stages, cacheLimit: limit)
+                #expect(small.tagIndexes(docs, fast: !stages.isEmpty) == expected, "limit \(limit)")
+                #expect(small.tagIndexes(Array(docs.reversed()), fast: !stages.isEmpty) == expected.reversed(), "limit \(limit), again")
+            }
+        }
+    }
+
     @Test("query words take the exact path")
     func queryWordsAreExact() throws {
         let words = ["running", "glasses", "leaves", "was", "better", "mice", "Paris", "t-shirt"]

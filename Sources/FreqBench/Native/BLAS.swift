@@ -7,19 +7,29 @@ public enum BLAS {
     /// With `beta` 0, `c` is zeroed here (a vectorized memset) and OpenBLAS accumulates into
     /// it with beta 1: the same floats as OpenBLAS's own beta-0 pass, which zeroes `c` with
     /// scalar stores and took ~2 % of the builtin annotator's time.
+    ///
+    /// `lda` and `ldc` are the distances between rows of `a` and `c` (default: `k` and `n`,
+    /// packed rows), so that a product can read rows out of, and write into, wider records.
     public static func sgemm(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-        m: Int, n: Int, k: Int, transposeB: Bool = false, alpha: Float = 1, beta: Float = 0
+        m: Int, n: Int, k: Int, transposeB: Bool = false, alpha: Float = 1, beta: Float = 0,
+        lda: Int? = nil, ldc: Int? = nil
     ) {
+        let lda = lda ?? k, ldc = ldc ?? n
+        precondition(lda >= k && ldc >= n, "BLAS.sgemm: a row stride is shorter than its row")
         var beta = beta
         if beta == 0 {
-            c.update(repeating: 0, count: m * n)
+            if ldc == n {
+                c.update(repeating: 0, count: m * n)
+            } else {
+                for row in 0..<m { (c + row * ldc).update(repeating: 0, count: n) }
+            }
             beta = 1
         }
         cblas_sgemm(
             CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             blasint(m), blasint(n), blasint(k), alpha,
-            a, blasint(k), b, blasint(transposeB ? k : n), beta, c, blasint(n))
+            a, blasint(lda), b, blasint(transposeB ? k : n), beta, c, blasint(ldc))
     }
 
     /// Convenience over arrays: returns a[m×k] · b[k×n] (or b[n×k]ᵀ when `transposeB`).

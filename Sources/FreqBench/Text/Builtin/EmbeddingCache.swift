@@ -51,24 +51,27 @@ final class EmbeddingCache: @unchecked Sendable {
         }
     }
 
-    /// Stores freshly computed entries (`values`: `entrySize` floats per key, in order) while
-    /// there is room, and returns where each one is readable from now on: its slot, or nil
-    /// when it was not kept (the caller keeps using its own copy).
-    func store(_ keys: [Key], values: UnsafePointer<Float>) -> [UnsafePointer<Float>?] {
+    /// Reserves slots for `count` new entries, in one run of the arena: returns where the
+    /// run starts and how many of the entries fit (the first `kept`; none once the arena is
+    /// full). The caller writes the entries there, then publishes them with `publish`.
+    func reserve(_ count: Int) -> (slots: UnsafeMutablePointer<Float>, kept: Int) {
         let first = state.withLock { state -> Int in
             let start = state.reserved
-            state.reserved = min(capacity, start + keys.count)
+            state.reserved = min(capacity, start + count)
             return start
         }
-        let kept = min(keys.count, capacity - first)
-        if kept <= 0 { return Array(repeating: nil, count: keys.count) }
-        (storage + first * entrySize).update(from: values, count: kept * entrySize)
+        return (storage + min(first, capacity) * entrySize, max(0, min(count, capacity - first)))
+    }
+
+    /// Makes the entries written at `slots` (from `reserve`, one per key, in order) readable
+    /// and returns where each key's entry is read from now on.
+    func publish(_ keys: ArraySlice<Key>, at slots: UnsafeMutablePointer<Float>) -> [UnsafePointer<Float>] {
+        let first = (slots - storage) / entrySize
         return state.withLock { state in
-            (0..<keys.count).map { index -> UnsafePointer<Float>? in
-                guard index < kept else { return nil }
+            keys.enumerated().map { index, key in
                 // Another thread may have stored the same type meanwhile; either copy is equal.
-                let slot = state.slots[keys[index]] ?? (first + index)
-                state.slots[keys[index]] = slot
+                let slot = state.slots[key] ?? (first + index)
+                state.slots[key] = slot
                 return UnsafePointer(storage + slot * entrySize)
             }
         }

@@ -139,7 +139,20 @@ final class TaggerNetwork: Sendable {
         // Per-type work: cached, or computed now (and cached while there is room).
         var entries = cache.entries(keys)
         let missing = entries.indices.filter { entries[$0] == nil }
-        let computed = missing.isEmpty ? [] : embedAndProject(missing.map { keys[$0] })
+        let missingKeys = missing.map { keys[$0] }
+        // New types are computed straight into the cache's arena; those that no longer fit
+        // into a local buffer (`overflow`) that lives as long as this call.
+        let (slots, kept) = missing.isEmpty ? (nil, 0) : cache.reserve(missing.count)
+        if let slots, kept > 0 {
+            embedAndProject(missingKeys[..<kept], into: slots)
+            for (position, entry) in cache.publish(missingKeys[..<kept], at: slots).enumerated() {
+                entries[missing[position]] = entry
+            }
+        }
+        var overflow = TaggerNetwork.uninitialized((missing.count - kept) * cache.entrySize)
+        if kept < missing.count {
+            overflow.withUnsafeMutableBufferPointer { embedAndProject(missingKeys[kept...], into: $0.baseAddress!) }
+        }
         // Fast stages decide the tokens they are certain of; the rest are exact.
         var tags = [Int](repeating: -1, count: tokenCount)
         var uncertain = Array(0..<tokenCount)
@@ -164,11 +177,10 @@ final class TaggerNetwork: Sendable {
                 uncertain = still
             }
         }
-        computed.withUnsafeBufferPointer { fresh in  // uncached entries are read from `fresh`
-            if let base = fresh.baseAddress {
-                let stored = cache.store(missing.map { keys[$0] }, values: base)
-                for (position, index) in missing.enumerated() {
-                    entries[index] = stored[position] ?? UnsafePointer(base + position * cache.entrySize)
+        overflow.withUnsafeBufferPointer { uncached in  // entries that did not fit are read from `uncached`
+            if let base = uncached.baseAddress {
+                for (position, index) in missing[kept...].enumerated() {
+                    entries[index] = UnsafePointer(base + position * cache.entrySize)
                 }
             }
             runStages(atLayer: 0)
@@ -468,10 +480,12 @@ final class TaggerNetwork: Sendable {
         }
     }
 
-    /// For each key: its mixed embedding (width), the first encoder layer's three block
+    /// Writes each key's cache entry at `entries` (one after another, `cache.entrySize`
+    /// floats apart): its mixed embedding (width), the first encoder layer's three block
     /// products with it (3 × width × pieces) and, with a `lexicalStage`, that stage's block
-    /// products ((2r + 1) × hidden), concatenated.
-    private func embedAndProject(_ keys: [EmbeddingKey]) -> [Float] {
+    /// products ((2r + 1) × hidden). The products are written in place (sgemm with the
+    /// entry as row stride).
+    private func embedAndProject(_ keys: ArraySlice<EmbeddingKey>, into entries: UnsafeMutablePointer<Float>) {
         let width = weights.width
         let pieces = weights.pieces
         let outputs = width * pieces
@@ -498,47 +512,23 @@ final class TaggerNetwork: Sendable {
         let mixing = layers[0]
         let entrySize = cache.entrySize
         let lexicalSize = entrySize - lexicalOffset
-        var result = TaggerNetwork.uninitialized(keys.count * entrySize)
-        var embedded = TaggerNetwork.uninitialized(keys.count * width)
-        var projections = TaggerNetwork.uninitialized(keys.count * 3 * outputs)
-        var lexical = TaggerNetwork.uninitialized(keys.count * lexicalSize)
         product.withUnsafeBufferPointer { y in
-            embedded.withUnsafeMutableBufferPointer { e in
-                for index in keys.indices {
-                    TaggerNetwork.maxoutLayerNorm(product: y.baseAddress! + index * outputs, layer: mixing, width: width, pieces: pieces, output: e.baseAddress! + index * width, accumulate: false)
-                }
+            for index in 0..<keys.count {
+                TaggerNetwork.maxoutLayerNorm(product: y.baseAddress! + index * outputs, layer: mixing, width: width, pieces: pieces,
+                                              output: entries + index * entrySize, accumulate: false)
             }
         }
-        embedded.withUnsafeBufferPointer { e in
-            firstLayerBlocks.withUnsafeBufferPointer { w in
-                projections.withUnsafeMutableBufferPointer { p in
-                    BLAS.sgemm(e.baseAddress!, w.baseAddress!, p.baseAddress!, m: keys.count, n: 3 * outputs, k: width, transposeB: true)
-                }
-            }
-            // The layer-0 stage's products with every block of its W₁.
-            if let lexicalStage, lexicalSize > 0 {
-                lexicalStage.projectionBlocks.withUnsafeBufferPointer { w in
-                    lexical.withUnsafeMutableBufferPointer { p in
-                        BLAS.sgemm(e.baseAddress!, w.baseAddress!, p.baseAddress!, m: keys.count, n: lexicalSize, k: width, transposeB: true)
-                    }
-                }
+        firstLayerBlocks.withUnsafeBufferPointer { w in
+            BLAS.sgemm(entries, w.baseAddress!, entries + width, m: keys.count, n: 3 * outputs, k: width, transposeB: true,
+                       lda: entrySize, ldc: entrySize)
+        }
+        // The layer-0 stage's products with every block of its W₁.
+        if let lexicalStage, lexicalSize > 0 {
+            lexicalStage.projectionBlocks.withUnsafeBufferPointer { w in
+                BLAS.sgemm(entries, w.baseAddress!, entries + lexicalOffset, m: keys.count, n: lexicalSize, k: width, transposeB: true,
+                           lda: entrySize, ldc: entrySize)
             }
         }
-        result.withUnsafeMutableBufferPointer { r in
-            embedded.withUnsafeBufferPointer { e in
-                projections.withUnsafeBufferPointer { p in
-                    lexical.withUnsafeBufferPointer { l in
-                        for index in keys.indices {
-                            let entry = r.baseAddress! + index * entrySize
-                            entry.update(from: e.baseAddress! + index * width, count: width)
-                            (entry + width).update(from: p.baseAddress! + index * 3 * outputs, count: 3 * outputs)
-                            if lexicalSize > 0 { (entry + lexicalOffset).update(from: l.baseAddress! + index * lexicalSize, count: lexicalSize) }
-                        }
-                    }
-                }
-            }
-        }
-        return result
     }
 
     /// `sum += row` over `count` floats (a multiple of 8).
