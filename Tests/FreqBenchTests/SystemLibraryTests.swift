@@ -11,6 +11,23 @@ struct SystemLibraryTests {
         #expect(product == [58, 64, 139, 154])
     }
 
+    @Test("sgemm reads and writes rows inside wider records (lda, ldc) and leaves the rest alone, on 1 and 2 threads")
+    func sgemmStrides() {
+        // Two records of 5 floats: [a0 a1 | c0 c1 | x]; c = a · bᵀ with b = [[1, 2], [3, 4]].
+        for threads in [1, 2] {
+            var records: [Float] = [1, 1, .nan, .nan, 9, 2, 3, .nan, .nan, 9]
+            let b: [Float] = [1, 2, 3, 4]
+            BLAS.withThreads(threads) {
+                records.withUnsafeMutableBufferPointer { r in
+                    b.withUnsafeBufferPointer { w in
+                        BLAS.sgemm(r.baseAddress!, w.baseAddress!, r.baseAddress! + 2, m: 2, n: 2, k: 2, transposeB: true, lda: 5, ldc: 5)
+                    }
+                }
+            }
+            #expect(records == [1, 1, 3, 7, 9, 2, 3, 8, 18, 9], "threads \(threads)")  // beta 0: the NaNs in c are ignored
+        }
+    }
+
     @Test("HDF5 writes and reads float32, float16, int64 and strings")
     func hdf5RoundTrip() throws {
         let url = try TemporaryDirectory.make().appendingPathComponent("round.h5")

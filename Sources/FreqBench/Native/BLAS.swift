@@ -4,9 +4,10 @@ import CCBLAS
 public enum BLAS {
     /// c[m×n] = alpha · a[m×k] · op(b) + beta · c, where op(b) is b[k×n] or, if `transposeB`, b[n×k]ᵀ.
     ///
-    /// With `beta` 0, `c` is zeroed here (a vectorized memset) and OpenBLAS accumulates into
-    /// it with beta 1: the same floats as OpenBLAS's own beta-0 pass, which zeroes `c` with
-    /// scalar stores and took ~2 % of the builtin annotator's time.
+    /// With `beta` 0 and one OpenBLAS thread, `c` is zeroed here (a vectorized memset) and
+    /// OpenBLAS accumulates into it with beta 1: the same floats as OpenBLAS's own beta-0
+    /// pass, which zeroes `c` with scalar stores and took ~2 % of the builtin annotator's
+    /// time. With more threads OpenBLAS's pass runs on all of them, so it is kept.
     ///
     /// `lda` and `ldc` are the distances between rows of `a` and `c` (default: `k` and `n`,
     /// packed rows), so that a product can read rows out of, and write into, wider records.
@@ -18,7 +19,7 @@ public enum BLAS {
         let lda = lda ?? k, ldc = ldc ?? n
         precondition(lda >= k && ldc >= n, "BLAS.sgemm: a row stride is shorter than its row")
         var beta = beta
-        if beta == 0 {
+        if beta == 0 && threads == 1 {
             if ldc == n {
                 c.update(repeating: 0, count: m * n)
             } else {
