@@ -12,7 +12,7 @@ struct BenchTextCommand: ParsableCommand {
 
     @Option(help: "Synthetic index size in captions.") var size = 1_000_000
     @Option(help: "Captions used to time annotate+index per annotator (the first N of the corpus; default: all 15,833 of CC3M-val, so per-token caches reach a steady state).") var annotateCaptions = 15_833
-    @Option(help: "Annotators to time (default: every registered one, spacy first).") var annotator: [String] = []
+    @Option(help: "Annotators to time (default: every registered one); spacy, the baseline of the ratios, always runs first.") var annotator: [String] = []
     @Option(help: "Timed repetitions (best kept).") var repeats = 5
     @Option(help: "Cache directory for the synthetic corpus and indexes.") var cache: String?
     @Option(help: "Python interpreter for the baseline script.") var python = "python3"
@@ -35,9 +35,7 @@ struct BenchTextCommand: ParsableCommand {
         configuration.annotateCaptions = annotateCaptions
         configuration.repeats = repeats
         configuration.python = python
-        let names = annotator.isEmpty
-            ? AnnotatorRegistry.names.sorted { ($0 == "spacy" ? 0 : 1, $0) < ($1 == "spacy" ? 0 : 1, $1) }
-            : annotator
+        let names = TextBenchmark.annotatorOrder(requested: annotator, registered: AnnotatorRegistry.names)
         let annotators = names.map { name in (name: name, make: { try AnnotatorRegistry.make(name) as any Annotator }) }
         let figures = try TextBenchmark(configuration: configuration).run(annotators: annotators) { figure in
             if !json { print("\(figure.name): \(String(format: "%.4g", figure.value)) \(figure.unit)  (\(figure.detail))") }

@@ -56,6 +56,13 @@ public struct TextBenchmark {
 
     public init(configuration: Configuration) { self.configuration = configuration }
 
+    /// The order annotators are timed in: `requested` (every one of `registered` when empty,
+    /// by name), with `spacy`, the baseline of every ratio, first.
+    public static func annotatorOrder(requested: [String], registered: [String]) -> [String] {
+        let names = requested.isEmpty ? registered.sorted() : requested
+        return names.filter { $0 == "spacy" } + names.filter { $0 != "spacy" }
+    }
+
     /// Runs every measurement; `annotators` are (name, factory) of the annotators to time.
     /// `log` receives each figure as it is measured.
     public func run(annotators: [(name: String, make: () throws -> any Annotator)],
