@@ -86,6 +86,29 @@ struct BuiltinAnnotatorFastPathTests {
         }
     }
 
+    @Test("a token without a letter is a noun only where the exact path says so")
+    func noLetterNounsAreExact() throws {
+        // Product titles whose numbers and dots the fast stages once certified as NNP.
+        let titles = ["L'Oréal Paris Revitalift 1.7 fl. oz. Señora bonita con sombrero",
+                      "L'Oréal Paris Revitalift 1.7 fl. oz. https://example.com/img/123.jpg",
+                      "L'Oréal Paris Revitalift 1.7 fl. oz. Dog's toy ball, 2.5\" diameter, pack of 6",
+                      "Café au lait mug 12oz 😀 gift", "naïve art print 8×10 inch", "IKEA KALLAX shelf unit, white, 77x147 cm"]
+        let annotator = try BuiltinTestModel.annotator(threads: 1)
+        let fast = annotator.analyze(titles)
+        let exact = annotator.analyze(titles, exact: true)
+        var nouns = 0
+        for (fastTokens, exactTokens) in zip(fast, exact) {
+            #expect(fastTokens.map(\.text) == exactTokens.map(\.text))
+            for (token, reference) in zip(fastTokens, exactTokens)
+            where FastTagger.decisionClass(of: token.tag) != FastTagger.noNounClass
+                && !token.text.unicodeScalars.contains(where: Vocabulary.isPythonAlpha) {
+                #expect(token.tag == reference.tag, "`\(token.text)`: fast \(token.tag), exact \(reference.tag)")
+                nouns += 1
+            }
+        }
+        #expect(nouns >= 1, "the emoji is NNP on both paths")
+    }
+
     @Test("query words take the exact path")
     func queryWordsAreExact() throws {
         let words = ["running", "glasses", "leaves", "was", "better", "mice", "Paris", "t-shirt"]

@@ -12,6 +12,7 @@ import Foundation
 /// tag, and a token is *certain* when its best class leads every other class by at least
 /// `threshold`. A certain token gets the stage's best tag, which is the exact tag's class on
 /// all but about 1 in 10⁴ tokens of held-out text (measured; see ARCHITECTURE.md).
+/// `TaggerNetwork` takes no noun decision of a stage for a token without a letter.
 ///
 /// The committed stages (`stageFiles`): layer 0 (the mixed embeddings, whose products with
 /// W₁ are cached per token type, so the stage costs a few thousand multiply-adds per token),
@@ -59,6 +60,8 @@ struct FastTagger: Sendable {
     /// Where each decision class's rows start in `tagOrder`, then its end.
     let classStarts: [Int]
     static let classCount = 4
+    /// The decision class of every tag that is not a noun's.
+    static let noNounClass = 3
 
     /// The decision class of a fine-grained tag.
     static func decisionClass(of tag: String) -> Int {
@@ -66,7 +69,7 @@ struct FastTagger: Sendable {
         case "NN": return 0
         case "NNS": return 1
         case "NNP", "NNPS": return 2
-        default: return 3
+        default: return noNounClass
         }
     }
 

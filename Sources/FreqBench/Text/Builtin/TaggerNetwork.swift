@@ -163,6 +163,10 @@ final class TaggerNetwork: Sendable {
         // Which rows each layer has computed so far.
         var computedRows = [[Bool]](repeating: [], count: depth + 1)
         for layerNumber in 1...depth { computedRows[layerNumber] = [Bool](repeating: false, count: rows) }
+        // A stage never decides that a token without a letter (a number, punctuation, an
+        // emoji) is a noun: such a decision is rarely right and would add the empty term, so
+        // those tokens take the exact path.
+        let typeHasLetter = fast.isEmpty ? [] : keys.map { $0.text.unicodeScalars.contains(where: Vocabulary.isPythonAlpha) }
         func runStages(atLayer layer: Int) {
             for (stageIndex, stage) in fast.enumerated() where stage.layer == layer && !uncertain.isEmpty {
                 let rowsOfUncertain = uncertain.map { tokenRows[$0] }
@@ -172,7 +176,13 @@ final class TaggerNetwork: Sendable {
                 var still: [Int] = []
                 still.reserveCapacity(uncertain.count)
                 for (position, token) in uncertain.enumerated() {
-                    if stageTags[position] >= 0 { tags[token] = stageTags[position]; decided[stageIndex] += 1 } else { still.append(token) }
+                    let tag = stageTags[position]
+                    if tag >= 0 && (stage.decisionClass[tag] == FastTagger.noNounClass || typeHasLetter[rowEntry[tokenRows[token]]]) {
+                        tags[token] = tag
+                        decided[stageIndex] += 1
+                    } else {
+                        still.append(token)
+                    }
                 }
                 uncertain = still
             }
