@@ -97,6 +97,12 @@ struct BuiltinAnnotatorLemmatizerTests {
         #expect(you.matches("y") && you.matches("y'") && !you.matches("ya") && !you.matches("'y"))
     }
 
+    @Test("a text has a letter when one of its characters is alphabetic, ASCII or not")
+    func hasLetter() {
+        for text in ["a", "1.7a", "Z", "é", "1é", "ß", "日本", "x😀"] { #expect(Vocabulary.hasLetter(text), "\(text)") }
+        for text in ["", "1.7", ".", "@#[`{", "😀", "8×10", "–", "\u{301}"] { #expect(!Vocabulary.hasLetter(text), "\(text)") }
+    }
+
     @Test("the ASCII shape path agrees with the Unicode one")
     func asciiShapeAgrees() {
         let alphabet = Array("aZq9 0-.'\u{0}xX$").map(String.init)

@@ -166,7 +166,7 @@ final class TaggerNetwork: Sendable {
         // A stage never decides that a token without a letter (a number, punctuation, an
         // emoji) is a noun: such a decision is rarely right and would add the empty term, so
         // those tokens take the exact path.
-        let typeHasLetter = fast.isEmpty ? [] : keys.map { $0.text.unicodeScalars.contains(where: Vocabulary.isPythonAlpha) }
+        let typeHasLetter = fast.isEmpty ? [] : keys.map { Vocabulary.hasLetter($0.text) }
         func runStages(atLayer layer: Int) {
             for (stageIndex, stage) in fast.enumerated() where stage.layer == layer && !uncertain.isEmpty {
                 let rowsOfUncertain = uncertain.map { tokenRows[$0] }

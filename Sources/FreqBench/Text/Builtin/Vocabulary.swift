@@ -104,6 +104,16 @@ struct Vocabulary: Sendable {
         return kept
     }
 
+    /// Whether `text` has a letter (a character for which Python's `str.isalpha()` holds);
+    /// ASCII bytes are checked without decoding.
+    static func hasLetter(_ text: String) -> Bool {
+        var ascii = true
+        for byte in text.utf8 {
+            if byte >= 0x80 { ascii = false } else if (0x61...0x7A).contains(byte | 0x20) { return true }
+        }
+        return !ascii && text.unicodeScalars.contains(where: isPythonAlpha)
+    }
+
     /// Python's `str.isalpha()` for one character: general category L*.
     static func isPythonAlpha(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value < 0x80 {
