@@ -3,7 +3,7 @@
 /// (and for about 1 in 100 other strings).
 ///
 /// It is the cheap first test before a `[String: …]` lookup that usually misses: one
-/// FNV-1a pass over the bytes instead of a SipHash of the string and a probe. The tokenizer
+/// MurmurHash64A pass over the bytes instead of a SipHash of the string and a probe. The tokenizer
 /// asks about every chunk and token whether it is a special case, and almost none is.
 ///
 /// Bytes, not `String` equality: a text that is only canonically equivalent to a member
@@ -33,19 +33,13 @@ struct StringSetPrefilter: Sendable {
         }
     }
 
-    /// FNV-1a (64 bit) of the UTF-8 bytes.
+    /// MurmurHash64A of the UTF-8 bytes (the string-id hash; seed 0, as ids use 1).
     static func hash(_ string: String) -> UInt64 {
-        func fnv<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return hash
-        }
-        return string.utf8.withContiguousStorageIfAvailable(fnv) ?? fnv(string.utf8)
+        MurmurHash.hash64A(string.utf8, seed: 0)
     }
 
-    /// Two bit positions from one hash: its low and high halves, mixed, within `mask`.
+    /// Two bit positions from one hash, its low and high halves, within `mask`.
     private static func bitPositions(_ hash: UInt64, mask: UInt64) -> (UInt64, UInt64) {
-        let mixed = (hash ^ (hash >> 29)) &* 0xbf58_476d_1ce4_e5b9
-        return (hash & mask, (mixed >> 32) & mask)
+        (hash & mask, (hash >> 32) & mask)
     }
 }

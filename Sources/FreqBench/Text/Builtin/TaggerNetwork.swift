@@ -411,19 +411,7 @@ final class TaggerNetwork: Sendable {
                         while unit < units { row[unit] += products[unit]; unit += 1 }
                     }
                 }
-                // ReLU, `x > 0 ? x : 0` (NaN and -0 become 0), on whole vectors: the scalar
-                // loop's branch per unit mispredicted on about half of them.
-                let zero = Vector()
-                for index in tokenRows.indices {
-                    let row = a.baseAddress! + index * units
-                    var unit = 0
-                    while unit < vectorUnits {
-                        let value = UnsafeRawPointer(row + unit).loadUnaligned(as: Vector.self)
-                        UnsafeMutableRawPointer(row + unit).storeBytes(of: value.replacing(with: zero, where: .!(value .> zero)), as: Vector.self)
-                        unit += Vector.scalarCount
-                    }
-                    while unit < units { if !(row[unit] > 0) { row[unit] = 0 }; unit += 1 }
-                }
+                for index in tokenRows.indices { TaggerNetwork.relu(a.baseAddress! + index * units, count: units) }
             }
         }
         return certainTags(stage, activations: activations, count: tokenRows.count)
@@ -453,20 +441,8 @@ final class TaggerNetwork: Sendable {
         }
         activations.withUnsafeMutableBufferPointer { a in
             stage.hiddenBias.withUnsafeBufferPointer { b in
-                // `max(0, x + b)` (Swift's max: NaN becomes 0, -0 stays), on whole vectors.
-                typealias Vector = SIMD8<Float>
-                let units = stage.hidden, vectorUnits = units - units % Vector.scalarCount
-                let zero = Vector()
                 for index in 0..<count {
-                    let row = a.baseAddress! + index * units
-                    var unit = 0
-                    while unit < vectorUnits {
-                        let value = UnsafeRawPointer(row + unit).loadUnaligned(as: Vector.self)
-                            + UnsafeRawPointer(b.baseAddress! + unit).loadUnaligned(as: Vector.self)
-                        UnsafeMutableRawPointer(row + unit).storeBytes(of: value.replacing(with: zero, where: .!(value .>= zero)), as: Vector.self)
-                        unit += Vector.scalarCount
-                    }
-                    while unit < units { row[unit] = max(0, row[unit] + b[unit]); unit += 1 }
+                    TaggerNetwork.relu(a.baseAddress! + index * stage.hidden, count: stage.hidden, adding: b.baseAddress!)
                 }
             }
         }
@@ -538,6 +514,25 @@ final class TaggerNetwork: Sendable {
                 BLAS.sgemm(entries, w.baseAddress!, entries + lexicalOffset, m: keys.count, n: lexicalSize, k: width, transposeB: true,
                            lda: entrySize, ldc: entrySize)
             }
+        }
+    }
+
+    /// `row = relu(row + bias)` over `count` floats, on whole vectors (a scalar loop's branch
+    /// per unit mispredicts on about half of them): `x > 0 ? x : 0`, so NaN and -0 become 0.
+    private static func relu(_ row: UnsafeMutablePointer<Float>, count: Int, adding bias: UnsafePointer<Float>? = nil) {
+        typealias Vector = SIMD8<Float>
+        let zero = Vector()
+        var unit = 0
+        while unit + Vector.scalarCount <= count {
+            var value = UnsafeRawPointer(row + unit).loadUnaligned(as: Vector.self)
+            if let bias { value += UnsafeRawPointer(bias + unit).loadUnaligned(as: Vector.self) }
+            UnsafeMutableRawPointer(row + unit).storeBytes(of: value.replacing(with: zero, where: .!(value .> zero)), as: Vector.self)
+            unit += Vector.scalarCount
+        }
+        while unit < count {
+            let value = row[unit] + (bias?[unit] ?? 0)
+            row[unit] = value > 0 ? value : 0
+            unit += 1
         }
     }
 
