@@ -22,11 +22,16 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
+        // OpenSSL's libcrypto: SHA-256 with the CPU's SHA instructions (corpus, plan and index digests).
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // glibc's <malloc.h> (mallopt), for AllocatorTuning; part of libc, nothing to install.
         .systemLibrary(name: "CMalloc"),
         // A small C API over libtorch; Swift never sees C++. It forwards to FreqBenchTorch,
         // loaded on first use (see Sources/CTorchBridge/CTorchBridge.c).
         .target(name: "CTorchBridge", linkerSettings: [.linkedLibrary("dl")]),
+        // A small C API over Apache Arrow's Parquet reader (native/parquet, built by
+        // ci/setup-arrow against the pinned pyarrow wheel), loaded with dlopen on first use.
+        .target(name: "CParquetBridge", linkerSettings: [.linkedLibrary("dl")]),
         // The libtorch implementation, built as libFreqBenchTorch.so.
         .target(
             name: "FreqBenchTorch",
@@ -44,7 +49,7 @@ let package = Package(
         .target(
             name: "FreqBench",
             dependencies: [
-                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CMalloc", "CTorchBridge",
+                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CMalloc", "CTorchBridge", "CCrypto", "CParquetBridge",
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),

@@ -2,45 +2,116 @@ import ArgumentParser
 import Foundation
 import FreqBench
 
-/// `freqbench index text CORPUS --format F --annotator A --out INDEX_DIR [--shard I/N]`.
+/// `freqbench index text CORPUS --format F --annotator A --out INDEX_DIR [--shard I/N]`, or
+/// `freqbench index text --plan PLAN.json --shard I --out SHARD_DIR`.
 struct IndexTextCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "text",
         abstract: "Annotate captions and index their terms (term -> sorted caption ids).",
         discussion: """
-            With --shard I/N only the records whose id is I mod N are annotated (ids stay global); \
-            merge the N shard indexes with `freqbench index merge`. With --annotations the term sets \
-            come from `freqbench annotate` output instead of annotating (the corpus is still read \
-            for its digest and to check the ids).
+            A shard of a plan (`freqbench plan`): --plan PLAN.json --shard I reads only shard I's bytes, \
+            checks them against the plan, and writes a range shard with a completion record; run again, \
+            a completed shard is left as it is. Merge the N shards with `freqbench index merge` (or run \
+            everything with `freqbench cluster run`).
+
+            Without a plan, --shard I/N annotates the records whose id is I mod N (every shard still \
+            reads the whole corpus; kept for small corpora). With --annotations the term sets come from \
+            `freqbench annotate` output instead of annotating.
+
+            Examples:
+              freqbench index text cc3m_val.tsv --format cc3m --annotator builtin --out cc3m.index
+              freqbench index text --plan laion.plan.json --shard 7 --out shards/shard-00007
             """)
 
-    @OptionGroup var input: CorpusArguments
+    @Argument(help: "Corpus files or directories (a directory = its files sorted by name), read in order; not with --plan.")
+    var corpus: [String] = []
+
+    @Option(help: "Corpus format (not with --plan, which records it).")
+    var format: CorpusFormat?
+
+    @OptionGroup var reading: CorpusReadingArguments
+
+    @Option(help: "A plan from `freqbench plan`: build one of its shards (--shard I).")
+    var plan: String?
+
+    @Option(help: "With --plan: shard I of the plan. Without: I/N, the records with id mod N == I.")
+    var shard: String?
+
     @Option(help: "Annotator: \(AnnotatorRegistry.names.joined(separator: "|")).") var annotator: String = AnnotatorRegistry.defaultName
     @Option(help: "Index precomputed term sets (annotate output, NOUNS.jsonl) instead of annotating.") var annotations: String?
     @Option(help: "Output index directory.") var out: String
-    @Option(help: "Build shard I of N (records with id mod N == I).") var shard: String?
     @Option(help: "Annotator workers (default: one per core).") var jobs: Int?
     @Option(help: "Captions per annotation batch.") var batchSize = 4000
+    @Flag(help: "Print a JSON summary (records, terms, postings, bytes read) on stdout.") var json = false
+
+    func validate() throws {
+        if plan != nil {
+            guard corpus.isEmpty, format == nil else { throw ValidationError("give either CORPUS --format F or --plan PLAN.json, not both") }
+            guard shard != nil else { throw ValidationError("--plan needs --shard I") }
+            guard annotations == nil else { throw ValidationError("--annotations is not supported with --plan") }
+        } else {
+            guard !corpus.isEmpty else { throw ValidationError("give the corpus (CORPUS... --format F) or --plan PLAN.json --shard I") }
+            guard format != nil else { throw ValidationError("missing --format (the corpus format)") }
+        }
+    }
 
     func run() throws {
-        let options = input.options
-        let shardSpec = try shard.map(ShardSpec.init(parsing:)) ?? .whole
-        let paths = input.paths
         let output = URL(fileURLWithPath: out)
         let progress = ProgressBar("index text")
+        var statistics = TextIndexer.ReadStatistics(bytesRead: 0, records: 0)
         let header: TextIndexHeader
-        if let annotations {
-            let identity = try AnnotatorRegistry.make(annotator, options: AnnotatorOptions(workers: 1)).identity
-            header = try TextIndexer.build(corpus: paths, options: options, annotations: URL(fileURLWithPath: annotations),
-                                           annotator: identity, shard: shardSpec, output: output, progress: progress,
-                                           skipped: { input.reportSkips(command: "index text", skipped: $0, reasons: $1) })
-        } else {
+        if let plan {
+            let planURL = URL(fileURLWithPath: plan)
+            let loaded = try CorpusPlan.read(from: planURL)
+            let index = try Self.shardIndex(shard ?? "", plan: loaded)
             let made = try AnnotatorRegistry.make(annotator, options: AnnotatorOptions(workers: jobs))
-            header = try TextIndexer.build(corpus: paths, options: options, annotators: [made], shard: shardSpec,
+            if ShardCompletion.isComplete(output, planDigest: loaded.digest, shard: index, annotator: made.identity) {
+                FileHandle.standardError.write(Data("index text: shard \(index) of \(plan) is already complete in \(out); nothing to do\n".utf8))
+                return
+            }
+            header = try TextIndexer.build(planShard: try TextIndexer.PlanShard(plan: loaded, index: index), annotators: [made],
                                            output: output, batchSize: batchSize, progress: progress,
-                                           skipped: { input.reportSkips(command: "index text", skipped: $0, reasons: $1) })
+                                           statistics: { statistics = $0 },
+                                           skipped: { CorpusReadingArguments.reportSkips(command: "index text", skipped: $0, reasons: $1, enabled: loaded.options.skipBadRecords) })
+        } else {
+            let options = reading.options(format: format ?? .tsv)
+            let shardSpec = try shard.map(ShardSpec.init(parsing:)) ?? .whole
+            let paths = corpus.map { URL(fileURLWithPath: $0) }
+            if let annotations {
+                let identity = try AnnotatorRegistry.make(annotator, options: AnnotatorOptions(workers: 1)).identity
+                header = try TextIndexer.build(corpus: paths, options: options, annotations: URL(fileURLWithPath: annotations),
+                                               annotator: identity, shard: shardSpec, output: output, progress: progress,
+                                               skipped: { CorpusReadingArguments.reportSkips(command: "index text", skipped: $0, reasons: $1, enabled: reading.skipBadRecords) })
+            } else {
+                let made = try AnnotatorRegistry.make(annotator, options: AnnotatorOptions(workers: jobs))
+                header = try TextIndexer.build(corpus: paths, options: options, annotators: [made], shard: shardSpec,
+                                               output: output, batchSize: batchSize, progress: progress,
+                                               statistics: { statistics = $0 },
+                                               skipped: { CorpusReadingArguments.reportSkips(command: "index text", skipped: $0, reasons: $1, enabled: reading.skipBadRecords) })
+            }
         }
-        FileHandle.standardError.write(Data(("index text: \(header.indexedRecordCount) of \(header.recordCount) records (shard \(header.shard)), "
-            + "\(header.termCount) terms, \(header.postingCount) postings, annotator \(header.annotator) -> \(output.path)\n").utf8))
+        FileHandle.standardError.write(Data(("index text: \(header.indexedRecordCount) of \(header.recordCount) records (shard \(header.shardDescription)), "
+            + "\(header.termCount) terms, \(header.postingCount) postings, \(statistics.bytesRead) bytes read, annotator \(header.annotator) -> \(output.path)\n").utf8))
+        if json {
+            print(JSONWriter(indent: 1).string(.object([
+                "records": .int(header.recordCount),
+                "indexed_records": .int(header.indexedRecordCount),
+                "shard": .string(header.shardDescription),
+                "id_range": .array([.int(header.idRange.lowerBound), .int(header.idRange.upperBound)]),
+                "terms": .int(header.termCount),
+                "postings": .int(header.postingCount),
+                "bytes_read": .int(statistics.bytesRead),
+            ])))
+        }
+    }
+
+    /// `I` (or `I/N` with N the plan's shard count) as a shard of `plan`.
+    static func shardIndex(_ text: String, plan: CorpusPlan) throws -> Int {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard let index = Int(parts[0]), parts.count <= 2, index >= 0, index < plan.shards.count,
+              parts.count == 1 || Int(parts[1]) == plan.shards.count else {
+            throw ValidationError("--shard \(text): the plan has shards 0..<\(plan.shards.count); give I (or I/\(plan.shards.count))")
+        }
+        return index
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import FreqBench
 
-/// Reading ahead on a background thread gives the same batches, digest and errors as
+/// Reading ahead on a background thread gives the same batches, file digests and errors as
 /// reading in the caller's thread.
 @Suite("Prefetching batch reader")
 struct PrefetchingBatchReaderTests {
@@ -13,25 +13,22 @@ struct PrefetchingBatchReaderTests {
         return (directory, file)
     }
 
-    @Test("batches (the first a quarter of the others) and corpus digest equal a plain reader's, for batch sizes that do and do not divide the corpus")
+    @Test("batches (the first a quarter of the others) and file digests equal a plain reader's, for batch sizes that do and do not divide the corpus")
     func sameBatchesAndDigest() throws {
         let lines = (0..<23).map { #"{"caption": "caption number \#($0)"}"# }
         let (directory, file) = try Self.corpus(lines)
         defer { try? FileManager.default.removeItem(at: directory) }
         for batchSize in [1, 5, 23, 100] {
             let plain = try CorpusReader(paths: [file], options: CorpusOptions(format: .jsonl))
-            let plainDigest = CorpusDigest()
             var expected: [[CorpusRecord]] = []
             while true {
                 // The first batch is a quarter of the others.
                 let batch = try plain.nextBatch(maxCount: expected.isEmpty ? max(1, batchSize / 4) : batchSize)
                 if batch.isEmpty { break }
-                for record in batch { plainDigest.add(id: record.id, caption: record.caption) }
                 expected.append(batch)
             }
-            let digest = CorpusDigest()
             let prefetching = PrefetchingBatchReader(
-                reader: try CorpusReader(paths: [file], options: CorpusOptions(format: .jsonl)), digest: digest, batchSize: batchSize)
+                reader: try CorpusReader(paths: [file], options: CorpusOptions(format: .jsonl)), batchSize: batchSize)
             var batches: [[CorpusRecord]] = []
             while true {
                 let batch = try prefetching.next()
@@ -40,7 +37,8 @@ struct PrefetchingBatchReaderTests {
             }
             #expect(batches == expected, "batch size \(batchSize)")
             #expect(batches.flatMap { $0 }.count == 23)
-            #expect(digest.finalize() == plainDigest.finalize(), "batch size \(batchSize)")
+            #expect(prefetching.summaries == plain.summaries, "batch size \(batchSize)")
+            #expect(prefetching.summaries.first?.sha256 == (try SHA256.digest(ofFile: file)), "the file's own SHA-256")
             #expect(try prefetching.next().isEmpty, "stays at the end")
         }
     }
@@ -53,14 +51,14 @@ struct PrefetchingBatchReaderTests {
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let failing = PrefetchingBatchReader(
-            reader: try CorpusReader(paths: [file], options: CorpusOptions(format: .jsonl)), digest: CorpusDigest(), batchSize: 4)
+            reader: try CorpusReader(paths: [file], options: CorpusOptions(format: .jsonl)), batchSize: 4)
         #expect(try failing.next().map(\.id) == [0])
         #expect(try failing.next().map(\.id) == [1, 2, 3, 4])
         #expect(throws: FreqBenchError.self) { try failing.next() }
 
         let skipping = PrefetchingBatchReader(
             reader: try CorpusReader(paths: [file], options: CorpusOptions(format: .jsonl, skipBadRecords: true)),
-            digest: CorpusDigest(), batchSize: 4)
+            batchSize: 4)
         var ids: [Int] = []
         while true {
             let batch = try skipping.next()

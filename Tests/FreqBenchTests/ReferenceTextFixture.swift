@@ -41,9 +41,8 @@ final class ReferenceTextFixture: Sendable {
         for (word, lemma) in lemmas.objectValue ?? [:] { mapping[word] = lemma.stringValue }
         queryLemmas = mapping
         let corpus = try CorpusReader(paths: [corpusURL], options: CorpusOptions(format: .cc3m))
-        let digest = CorpusDigest()
-        while let record = try corpus.next() { digest.add(id: record.id, caption: record.caption) }
-        corpusDigest = digest.finalize()
+        while try corpus.next() != nil {}
+        corpusDigest = CorpusDigest.digest(options: CorpusOptions(format: .cc3m), files: corpus.summaries)
         indexDirectory = try TemporaryDirectory.make().appendingPathComponent("cc3m_val.index")
         let builder = TextIndexBuilder()
         for (id, recordTerms) in terms.enumerated() { try builder.add(id: id, terms: recordTerms) }

@@ -102,9 +102,9 @@ public struct TextBenchmark {
         let synthetic = try SyntheticNounsCorpus(source: config.nouns, size: config.size, seed: config.seed)
         let syntheticFile = cache.appendingPathComponent("synthetic-\(config.size)-seed\(config.seed).jsonl")
         if !FileManager.default.fileExists(atPath: syntheticFile.path) { try synthetic.writeJSONLines(to: syntheticFile) }
-        let digest = CorpusDigest()
-        digest.add(id: 0, caption: syntheticFile.lastPathComponent)
-        let corpusDigest = digest.finalize()
+        var nameHasher = SHA256()
+        nameHasher.update(Data(syntheticFile.lastPathComponent.utf8))
+        let corpusDigest = nameHasher.digest()
         let identity = AnnotatorIdentity(name: "reference", version: config.nouns.lastPathComponent)
         let indexURL = cache.appendingPathComponent("synthetic-\(config.size).index")
         var start = ContinuousClock.now

@@ -6,9 +6,28 @@ enum SourceRecord {
     case bad(FreqBenchError, consumesID: Bool)
 }
 
-/// Reads the records of one corpus file, in order.
+/// Where a source stands in its file: the byte offset and the 1-based line number of the
+/// next unread byte, i.e. where the next record starts (after the blank lines before it,
+/// or at them). A reader started there reads the same records that follow.
+struct SourcePosition: Equatable {
+    var offset: Int
+    var line: Int
+}
+
+/// Reads the records of one corpus file (or one byte range of it), in order.
 protocol CaptionSource: AnyObject {
     /// The next record, or `nil` at the end of the file. Throws only for errors that are
     /// not about one record (the file cannot be opened or read).
     func next() throws -> SourceRecord?
+    /// Where the next record starts; `nil` for sources that cannot start mid-file.
+    var position: SourcePosition? { get }
+    /// Bytes read from the file so far.
+    var bytesRead: Int { get }
+    /// SHA-256 of the file (or range) bytes read so far; once `next()` has returned `nil`,
+    /// of the whole file or range.
+    func consumedDigest() throws -> [UInt8]
+    /// Digests the bytes in segments too, from here on (plans: call before reading).
+    func startSegmentDigests()
+    /// SHA-256 of the bytes consumed since the last call or `startSegmentDigests()`.
+    func takeSegmentDigest() -> [UInt8]
 }

@@ -6,17 +6,20 @@
 ///   (a header name, or a 0-based index).
 /// - `jsonl`: one JSON object per line, caption in a string field.
 /// - `wds`: WebDataset `.tar` shards, caption in each sample's `.txt` or `.json` member.
+/// - `parquet`: Parquet tables (LAION, img2dataset, DataComp metadata), read with Apache
+///   Arrow; rows whose caption or url is null or empty are dropped before ids are given
+///   (upstream's `dropna`), unless `keepEmpty`.
 ///
 /// The text formats are read as upstream read them with pandas `read_csv` (see `CaptionQuoting`).
 public enum CorpusFormat: String, CaseIterable, Sendable {
-    case cc3m, cc12m, tsv, csv, jsonl, wds
+    case cc3m, cc12m, tsv, csv, jsonl, wds, parquet
 
     /// The field separator of the delimited formats, `nil` for the others.
     var separator: UInt8? {
         switch self {
         case .cc3m, .cc12m, .tsv: return UInt8(ascii: "\t")
         case .csv: return UInt8(ascii: ",")
-        case .jsonl, .wds: return nil
+        case .jsonl, .wds, .parquet: return nil
         }
     }
 }
@@ -33,11 +36,12 @@ public enum CaptionQuoting: String, CaseIterable, Sendable {
 }
 
 /// What a `CorpusReader` reads and how.
-public struct CorpusOptions: Sendable {
+public struct CorpusOptions: Sendable, Equatable {
     /// The file layout.
     public var format: CorpusFormat
     /// Where the caption is. `tsv`/`csv`: a 0-based column index (`"1"`) or a header name
     /// (`"title"`, default `"caption"`); `jsonl`: the field name (default `"caption"`);
+    /// `parquet`: the column (default, per file: the first of `caption`, `TEXT`, `text`);
     /// `wds`: `nil` reads the `.txt` member (or, without one, the `caption` key of the
     /// `.json` member), a name reads that key of the `.json` member. Not used by `cc3m`/`cc12m`.
     public var captionColumn: String?
@@ -49,13 +53,19 @@ public struct CorpusOptions: Sendable {
     /// Whether each `tsv`/`csv` file starts with a header row. `nil` (the default): a header
     /// exactly when `captionColumn` is a name. Ignored by the other formats.
     public var hasHeader: Bool?
+    /// `parquet`: the url column (`nil`: the first of `url`, `URL` the file has).
+    public var urlColumn: String?
+    /// `parquet`: keep the rows upstream drops (null or empty caption or url), as empty captions.
+    public var keepEmpty: Bool
 
     public init(format: CorpusFormat, captionColumn: String? = nil, quoting: CaptionQuoting = .csv,
-                skipBadRecords: Bool = false, hasHeader: Bool? = nil) {
+                skipBadRecords: Bool = false, hasHeader: Bool? = nil, urlColumn: String? = nil, keepEmpty: Bool = false) {
         self.format = format
         self.captionColumn = captionColumn
         self.quoting = quoting
         self.skipBadRecords = skipBadRecords
         self.hasHeader = hasHeader
+        self.urlColumn = urlColumn
+        self.keepEmpty = keepEmpty
     }
 }

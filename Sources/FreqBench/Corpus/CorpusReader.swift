@@ -22,7 +22,13 @@ import Foundation
 public final class CorpusReader {
     /// The files of the corpus, in reading order.
     public let files: [URL]
+    /// What is read: every file whole, or a plan shard's byte ranges.
+    public let pieces: [CorpusPiece]
     public let options: CorpusOptions
+    /// One summary per piece read to its end (size, ids consumed, SHA-256).
+    public private(set) var summaries: [CorpusPieceSummary] = []
+    /// Bytes read from the corpus files so far.
+    public var bytesRead: Int { finishedBytesRead + (source?.bytesRead ?? 0) }
     /// Bad records skipped so far (only with `skipBadRecords`).
     public private(set) var skippedRecords = 0
     /// The first `maximumSkipReasons` skipped records' errors, for the report.
@@ -33,6 +39,9 @@ public final class CorpusReader {
     private var fileIndex = 0
     private var source: CaptionSource?
     private var nextID = 0
+    /// The id of the current piece's first record.
+    private var pieceFirstID = 0
+    private var finishedBytesRead = 0
 
     /// Opens a corpus. Throws when a path does not exist, a directory holds no corpus
     /// files, or the options do not fit the format.
@@ -40,6 +49,32 @@ public final class CorpusReader {
         self.options = options
         try Self.validate(options)
         files = try Self.files(in: paths, format: options.format)
+        pieces = files.map { CorpusPiece(file: $0) }
+    }
+
+    /// Opens the given pieces (a plan shard's), read in order with their own first ids.
+    public init(pieces: [CorpusPiece], options: CorpusOptions) throws {
+        self.options = options
+        try Self.validate(options)
+        self.pieces = pieces
+        files = pieces.map(\.file)
+        for piece in pieces {
+            guard let expected = piece.expected else { continue }
+            let size = try Self.fileSize(piece.file)
+            guard size == expected.fileSize else {
+                throw FreqBenchError("corpus file changed since the plan: \(size) bytes, the plan recorded \(expected.fileSize)"
+                    + " (make a new plan, or restore the file)", file: piece.file.path)
+            }
+        }
+    }
+
+    /// The size in bytes of `url`.
+    static func fileSize(_ url: URL) throws -> Int {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            throw FreqBenchError("cannot stat corpus file: \(String(cString: strerror(errno)))", file: url.path)
+        }
+        return Int(info.st_size)
     }
 
     /// The files that `paths` stand for, in reading order (directories expanded).
@@ -53,14 +88,14 @@ public final class CorpusReader {
             }
             guard isDirectory.boolValue else { files.append(path); continue }
             let names = try FileManager.default.contentsOfDirectory(atPath: path.path)
-                .filter { !$0.hasPrefix(".") && (format != .wds || $0.hasSuffix(".tar")) }
+                .filter { !$0.hasPrefix(".") && (format != .wds || $0.hasSuffix(".tar")) && (format != .parquet || $0.hasSuffix(".parquet")) }
                 .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             let members = names.map { path.appendingPathComponent($0) }.filter { url in
                 var memberIsDirectory: ObjCBool = false
                 return FileManager.default.fileExists(atPath: url.path, isDirectory: &memberIsDirectory) && !memberIsDirectory.boolValue
             }
             guard !members.isEmpty else {
-                throw FreqBenchError("directory holds no corpus files\(format == .wds ? " (expected *.tar shards)" : "")", file: path.path)
+                throw FreqBenchError("directory holds no corpus files\(format == .wds ? " (expected *.tar shards)" : format == .parquet ? " (expected *.parquet files)" : "")", file: path.path)
             }
             files.append(contentsOf: members)
         }
@@ -81,8 +116,11 @@ public final class CorpusReader {
             if let index = Int(column), index < 0 {
                 throw FreqBenchError("caption column \(index) is negative; give a 0-based index or a header name")
             }
-        case .jsonl, .wds:
+        case .jsonl, .wds, .parquet:
             break
+        }
+        if options.format != .parquet, options.urlColumn != nil || options.keepEmpty {
+            throw FreqBenchError("--url-column and --keep-empty apply to --format parquet only")
         }
     }
 
@@ -92,8 +130,7 @@ public final class CorpusReader {
             guard let source = try currentSource() else { return nil }
             switch try source.next() {
             case nil:
-                self.source = nil
-                fileIndex += 1
+                try finishPiece(source)
             case let .caption(caption)?:
                 defer { nextID += 1 }
                 return CorpusRecord(id: nextID, caption: caption)
@@ -114,28 +151,63 @@ public final class CorpusReader {
         return batch
     }
 
+    /// Records the summary of the piece just read and checks it against the plan.
+    private func finishPiece(_ finished: CaptionSource) throws {
+        let piece = pieces[fileIndex]
+        let summary = CorpusPieceSummary(file: piece.file, bytes: finished.bytesRead, records: nextID - pieceFirstID,
+                                         sha256: try finished.consumedDigest())
+        if let expected = piece.expected {
+            let what = piece.byteRange.map { "bytes \($0.lowerBound)..<\($0.upperBound)" } ?? "the file"
+            if summary.records != expected.records || summary.sha256 != expected.sha256 {
+                throw FreqBenchError("corpus file changed since the plan: \(what) hold \(summary.records) records with SHA-256 "
+                    + "\(SHA256.hex(bytes: summary.sha256).prefix(16))…, the plan recorded \(expected.records) records with "
+                    + "\(SHA256.hex(bytes: expected.sha256).prefix(16))… (make a new plan, or restore the file)", file: piece.file.path)
+            }
+        }
+        summaries.append(summary)
+        finishedBytesRead += finished.bytesRead
+        source = nil
+        fileIndex += 1
+    }
+
     private func currentSource() throws -> CaptionSource? {
         if let source { return source }
-        guard fileIndex < files.count else { return nil }
-        let url = files[fileIndex]
-        let opened: CaptionSource
+        guard fileIndex < pieces.count else { return nil }
+        let piece = pieces[fileIndex]
+        if let firstID = piece.firstID { nextID = firstID }
+        pieceFirstID = nextID
+        let opened = try Self.openSource(piece, options: options, countOnly: false)
+        source = opened
+        return opened
+    }
+
+    /// A source over one piece of a corpus in `options`' format.
+    static func openSource(_ piece: CorpusPiece, options: CorpusOptions, countOnly: Bool) throws -> CaptionSource {
+        let url = piece.file
+        let range = piece.byteRange
         switch options.format {
         case .cc3m:
-            opened = try DelimitedCaptionSource(url: url, format: .cc3m, column: .index(0), hasHeader: false, quoting: options.quoting)
+            return try DelimitedCaptionSource(url: url, format: .cc3m, column: .index(0), hasHeader: false, quoting: options.quoting,
+                                              range: range, firstLine: piece.firstLine, countOnly: countOnly)
         case .cc12m:
-            opened = try DelimitedCaptionSource(url: url, format: .cc12m, column: .index(1), hasHeader: false, quoting: options.quoting)
+            return try DelimitedCaptionSource(url: url, format: .cc12m, column: .index(1), hasHeader: false, quoting: options.quoting,
+                                              range: range, firstLine: piece.firstLine, countOnly: countOnly)
         case .tsv, .csv:
             let name = options.captionColumn ?? "caption"
             let column: DelimitedCaptionSource.Column = Int(name).map { .index($0) } ?? .name(name)
             let hasHeader: Bool
             if case .name = column { hasHeader = true } else { hasHeader = options.hasHeader ?? false }
-            opened = try DelimitedCaptionSource(url: url, format: options.format, column: column, hasHeader: hasHeader, quoting: options.quoting)
+            return try DelimitedCaptionSource(url: url, format: options.format, column: column, hasHeader: hasHeader,
+                                              quoting: options.quoting, range: range, firstLine: piece.firstLine, countOnly: countOnly)
         case .jsonl:
-            opened = try JSONLinesCaptionSource(url: url, field: options.captionColumn ?? "caption")
+            return try JSONLinesCaptionSource(url: url, field: options.captionColumn ?? "caption", range: range,
+                                              firstLine: piece.firstLine, countOnly: countOnly)
         case .wds:
-            opened = try WebDatasetCaptionSource(url: url, jsonField: options.captionColumn)
+            guard range == nil else { throw FreqBenchError("WebDataset shards are read whole; a plan never splits one", file: url.path) }
+            return try WebDatasetCaptionSource(url: url, jsonField: options.captionColumn)
+        case .parquet:
+            guard range == nil else { throw FreqBenchError("parquet files are read whole; a plan never splits one", file: url.path) }
+            return try ParquetCaptionSource(url: url, options: options, countOnly: countOnly)
         }
-        source = opened
-        return opened
     }
 }

@@ -24,20 +24,60 @@ final class DelimitedCaptionSource: CaptionSource {
     private let layout: String
     /// Line number (1-based) of the next byte to parse.
     private var line = 1
+    /// Find records without decoding them (plans).
+    private let countOnly: Bool
+    /// Bytes read to find the header of a range that starts after it.
+    private var headerBytesRead = 0
 
-    init(url: URL, format: CorpusFormat, column: Column, hasHeader: Bool, quoting: CaptionQuoting) throws {
+    /// Opens `url` (or its byte `range`, which must start at a record: `range` of a plan).
+    /// `firstLine`: the line number at the range's start, for messages. With `countOnly`,
+    /// records are found but not decoded: every record yields an empty caption (for plans,
+    /// which count records; bad records consume ids all the same).
+    init(url: URL, format: CorpusFormat, column: Column, hasHeader: Bool, quoting: CaptionQuoting,
+         range: Range<Int>? = nil, firstLine: Int = 1, countOnly: Bool = false) throws {
         guard let separator = format.separator else { preconditionFailure("\(format) is not a delimited format") }
-        reader = try ByteChunkReader(url: url)
+        reader = try ByteChunkReader(url: url, range: range)
         parser = DelimitedRecordParser(separator: separator, quoting: quoting)
         self.column = column
         self.skipHeader = hasHeader
+        self.countOnly = countOnly
         switch format {
         case .cc3m: maximumFields = 2; layout = "caption<TAB>url"
         case .cc12m: maximumFields = 2; layout = "url<TAB>caption"
         default: maximumFields = nil; layout = format.rawValue
         }
+        line = firstLine
+        if hasHeader, let range, range.lowerBound > 0 {
+            // A range after the header row: read the header from the file's start.
+            let header = try DelimitedCaptionSource(url: url, format: format, column: column, hasHeader: true,
+                                                    quoting: quoting, headerOnly: true)
+            _ = try header.next()
+            headerBytesRead = header.bytesRead
+            self.column = header.column
+            maximumFields = header.maximumFields
+            skipHeader = false
+        }
         try reader.skipByteOrderMark()
     }
+
+    /// Reads no more than the header row (small chunks): see the range case of `init`.
+    private init(url: URL, format: CorpusFormat, column: Column, hasHeader: Bool, quoting: CaptionQuoting, headerOnly: Bool) throws {
+        guard let separator = format.separator else { preconditionFailure("\(format) is not a delimited format") }
+        reader = try ByteChunkReader(url: url, chunkBytes: 4096)
+        parser = DelimitedRecordParser(separator: separator, quoting: quoting)
+        self.column = column
+        self.skipHeader = hasHeader
+        self.countOnly = true
+        maximumFields = nil
+        layout = format.rawValue
+        try reader.skipByteOrderMark()
+    }
+
+    var position: SourcePosition? { SourcePosition(offset: reader.position, line: line) }
+    var bytesRead: Int { reader.bytesRead + headerBytesRead }
+    func consumedDigest() throws -> [UInt8] { reader.consumedDigest() }
+    func startSegmentDigests() { reader.startSegmentDigests() }
+    func takeSegmentDigest() -> [UInt8] { reader.takeSegmentDigest() }
 
     func next() throws -> SourceRecord? {
         while true {
@@ -50,10 +90,10 @@ final class DelimitedCaptionSource: CaptionSource {
             let outcome = parser.parse(reader.buffer, at: reader.start, end: reader.end, atEOF: reader.atEOF)
             switch outcome {
             case .incomplete:
-                guard reader.canGrow else { return skipUnterminatedRecord(line: recordLine, tooLong: true) }
+                guard reader.canGrow else { return try skipUnterminatedRecord(line: recordLine, tooLong: true) }
                 try reader.refill()
             case .unterminatedQuote:
-                return skipUnterminatedRecord(line: recordLine, tooLong: false)
+                return try skipUnterminatedRecord(line: recordLine, tooLong: false)
             case let .blank(next, lines):
                 reader.start = next
                 line += lines
@@ -87,6 +127,7 @@ final class DelimitedCaptionSource: CaptionSource {
             return nil
         }
         guard case let .index(index) = column else { preconditionFailure("caption column resolved by the header") }
+        if countOnly { return .caption("") }
         var location: String { "line \(recordLine)" }
         if let maximumFields, fields.count > maximumFields {
             return .bad(FreqBenchError("expected at most \(maximumFields) fields (\(layout)), found \(fields.count)",
@@ -104,18 +145,12 @@ final class DelimitedCaptionSource: CaptionSource {
         return .caption(caption)
     }
 
-    /// Reports a record whose quoted field never closes and resumes at the next line
-    /// (the quote is taken as a damaged record of one line).
-    private func skipUnterminatedRecord(line recordLine: Int, tooLong: Bool) -> SourceRecord {
-        var index = reader.start
-        let bytes = reader.buffer
-        while index < reader.end, bytes[index] != UInt8(ascii: "\n"), bytes[index] != UInt8(ascii: "\r") { index += 1 }
-        if index < reader.end {
-            if bytes[index] == UInt8(ascii: "\r"), index + 1 < reader.end, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
-            index += 1
-        }
-        reader.start = index
-        line = recordLine + 1
+    /// Reports a record whose quoted field never closes, or that is longer than the reader
+    /// keeps, and resumes at the next line: the quote is taken as a damaged record of one
+    /// line; a too-long record's line is dropped whole, however long (the rest of it is not
+    /// taken for a record of its own, so the ids after it do not move).
+    private func skipUnterminatedRecord(line recordLine: Int, tooLong: Bool) throws -> SourceRecord {
+        line = recordLine + (try reader.skipPastLineBreak())
         let reason = tooLong
             ? "record longer than \(reader.maximumRecordBytes) bytes (expected a line end or a closing \" before that)"
             : "unterminated quoted field (expected a closing \" before the end of the file)"

@@ -6,13 +6,28 @@ import Foundation
 final class JSONLinesCaptionSource: CaptionSource {
     private let reader: ByteChunkReader
     private let field: String
+    /// Lines read so far (the last line's number).
     private var line = 0
+    /// Find records without decoding them (plans).
+    private let countOnly: Bool
 
-    init(url: URL, field: String) throws {
-        reader = try ByteChunkReader(url: url)
+    /// Opens `url` (or its byte `range`, which must start at a line: `range` of a plan);
+    /// `firstLine` is the line number at the range's start. With `countOnly`, every non-blank
+    /// line yields an empty caption without being parsed (plans count records; a bad line
+    /// consumes its id all the same).
+    init(url: URL, field: String, range: Range<Int>? = nil, firstLine: Int = 1, countOnly: Bool = false) throws {
+        reader = try ByteChunkReader(url: url, range: range)
         self.field = field
+        self.countOnly = countOnly
+        line = firstLine - 1
         try reader.skipByteOrderMark()
     }
+
+    var position: SourcePosition? { SourcePosition(offset: reader.position, line: line + 1) }
+    var bytesRead: Int { reader.bytesRead }
+    func consumedDigest() throws -> [UInt8] { reader.consumedDigest() }
+    func startSegmentDigests() { reader.startSegmentDigests() }
+    func takeSegmentDigest() -> [UInt8] { reader.takeSegmentDigest() }
 
     func next() throws -> SourceRecord? {
         while true {
@@ -34,6 +49,7 @@ final class JSONLinesCaptionSource: CaptionSource {
             let bytes = UnsafeBufferPointer(start: reader.buffer + reader.start, count: index - reader.start)
             reader.start = min(index + 1, reader.end)
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            if countOnly { return .caption("") }
             return record(bytes)
         }
     }

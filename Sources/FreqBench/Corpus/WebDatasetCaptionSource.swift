@@ -32,14 +32,24 @@ final class WebDatasetCaptionSource: CaptionSource {
     /// A regular file's type bits in `archive_entry_filetype` (`AE_IFREG`, a macro Swift cannot import).
     private static let regularFileType: UInt32 = 0o100000
 
+    /// The file's bytes as libarchive reads them (each read once, digested).
+    private let feed: TarFileFeed
+
     init(url: URL, jsonField: String?) throws {
         path = url.path
         self.jsonField = jsonField
+        feed = try TarFileFeed(url: url)
         guard let archive = archive_read_new() else { throw FreqBenchError("cannot create a libarchive reader", file: url.path) }
         self.archive = archive
         archive_read_support_format_tar(archive)
         archive_read_support_filter_all(archive)
-        guard archive_read_open_filename(archive, url.path, 1 << 20) == ARCHIVE_OK else {
+        // No skip callback: libarchive reads past the members it does not want, so every byte
+        // of the file goes through `feed` once, in order, and is digested there.
+        let opened = archive_read_open(archive, Unmanaged.passUnretained(feed).toOpaque(), nil, { _, client, buffer in
+            guard let client, let buffer else { return -1 }
+            return Unmanaged<TarFileFeed>.fromOpaque(client).takeUnretainedValue().read(into: buffer)
+        }, nil)
+        guard opened == ARCHIVE_OK else {
             let reason = archive_error_string(archive).map { String(cString: $0) } ?? "unknown error"
             throw FreqBenchError("cannot open WebDataset shard (expected a tar file): \(reason)", file: url.path)
         }
@@ -48,6 +58,14 @@ final class WebDatasetCaptionSource: CaptionSource {
     deinit {
         if let archive { archive_read_free(archive) }
     }
+
+    /// WebDataset shards are read whole: a plan never splits one.
+    var position: SourcePosition? { nil }
+    var bytesRead: Int { feed.bytesRead }
+    func consumedDigest() throws -> [UInt8] { try feed.digestOfWholeFile() }
+    /// Never split: a segment is the whole file.
+    func startSegmentDigests() {}
+    func takeSegmentDigest() -> [UInt8] { (try? feed.digestOfWholeFile()) ?? [] }
 
     func next() throws -> SourceRecord? {
         if let truncation {

@@ -1,26 +1,53 @@
-/// The digest that identifies the corpus an index was built from: SHA-256 over the ordered
-/// records, each fed as `UInt64LE(id) ‖ UInt64LE(byte length) ‖ caption UTF-8`.
+/// The digest that identifies the corpus an index was built from (format version 2): SHA-256
+/// over a short text that names how the corpus is read and lists, file by file in corpus
+/// order, its size, the sample ids it consumes and the SHA-256 of its bytes:
 ///
-/// It is computed over captions rather than file bytes so that the same captions in
-/// another container (TSV, JSONL, WebDataset tar, compressed or not) give the same
-/// digest, while any change of a caption, of the order, or of which records were
-/// skipped (ids are included) changes it. Every shard computes it over all records.
-public final class CorpusDigest {
-    private var hasher = SHA256()
-    public private(set) var recordCount = 0
-
-    public init() {}
-
-    public func add(id: Int, caption: String) {
-        var caption = caption
-        caption.withUTF8 { bytes in
-            var prefix = (UInt64(id).littleEndian, UInt64(bytes.count).littleEndian)
-            withUnsafeBytes(of: &prefix) { hasher.update(bytes: $0) }
-            hasher.update(bytes: UnsafeRawBufferPointer(bytes))
+///     freqbench corpus 2
+///     format cc3m
+///     caption-column -
+///     quoting csv
+///     header -
+///     file 1234567 15833 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+///
+/// It is made of per-file digests so that range shards can share it: a plan computes the
+/// file digests once and every shard writes the plan's corpus digest, while a single build
+/// computes the same file digests as it reads. File names are not part of it (moving the
+/// data does not change it); any change of bytes, order or reading options does.
+public enum CorpusDigest {
+    /// The corpus digest of `files` (whole files, in corpus order) read with `options`.
+    public static func digest(options: CorpusOptions, files: [CorpusPieceSummary]) -> [UInt8] {
+        var hasher = SHA256()
+        var text = canonicalOptions(options)
+        for file in files {
+            text += "file \(file.bytes) \(file.records) \(SHA256.hex(bytes: file.sha256))\n"
         }
-        recordCount += 1
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { hasher.update(bytes: UnsafeRawBufferPointer($0)) }
+        return hasher.digest()
     }
 
-    /// The 32-byte digest. Call once, after the last record.
-    public func finalize() -> [UInt8] { SHA256.bytes(ofHex: hasher.hexDigest()) }
+    /// The reading options as the digest text states them, defaults resolved.
+    static func canonicalOptions(_ options: CorpusOptions) -> String {
+        var column = "-", header = "-"
+        switch options.format {
+        case .cc3m, .cc12m:
+            break
+        case .tsv, .csv:
+            let name = options.captionColumn ?? "caption"
+            column = name
+            header = Int(name) == nil ? "yes" : ((options.hasHeader ?? false) ? "yes" : "no")
+        case .jsonl:
+            column = options.captionColumn ?? "caption"
+        case .wds:
+            column = options.captionColumn ?? "-"
+        case .parquet:
+            column = options.captionColumn ?? "-"
+        }
+        var text = "freqbench corpus 2\nformat \(options.format.rawValue)\ncaption-column \(column)\n"
+            + "quoting \(options.quoting.rawValue)\nheader \(header)\n"
+        if options.format == .parquet {
+            text += "url-column \(options.urlColumn ?? "-")\nkeep-empty \(options.keepEmpty ? "yes" : "no")\n"
+        }
+        return text
+    }
 }

@@ -18,6 +18,9 @@ public struct PostingList: @unchecked Sendable {
         self.packed = bytes + 5 * blockCount
     }
 
+    /// The packed gaps of the blocks, in order.
+    var packedData: UnsafeRawPointer { packed }
+
     /// Encoded size in bytes (computed from the block widths).
     public var encodedSize: Int {
         var size = 5 * blockCount

@@ -1,3 +1,7 @@
+#if _endian(big)
+#error("the postings encoding is little-endian; this codec assumes a little-endian host")
+#endif
+
 /// FreqBench's postings encoding: sorted distinct `UInt32` ids in blocks of 128, each
 /// block stored as its first id plus the gaps `id[k] - id[k-1] - 1` bit-packed at the
 /// block's own width (the bits of its largest gap).
@@ -21,29 +25,49 @@ public enum PostingsCodec {
 
     /// Appends the encoding of `ids` (sorted ascending, distinct) to `output`.
     public static func encode(_ ids: UnsafeBufferPointer<UInt32>, into output: inout [UInt8]) {
-        let count = ids.count
-        let blocks = blockCount(count)
+        let blocks = blockCount(ids.count)
         guard blocks > 0 else { return }
-        for block in 0..<blocks {
-            appendUInt32(ids[block * blockSize], to: &output)
-        }
-        var widths = [UInt8](repeating: 0, count: blocks)
-        for block in 0..<blocks {
-            let start = block * blockSize
+        var firsts: [UInt32] = []
+        var widths: [UInt8] = []
+        firsts.reserveCapacity(blocks)
+        widths.reserveCapacity(blocks)
+        appendBlockHeaders(ids, firsts: &firsts, widths: &widths)
+        firsts.withUnsafeBytes { output.append(contentsOf: $0) }   // little-endian hosts (index writers check)
+        output.append(contentsOf: widths)
+        widths.withUnsafeBufferPointer { packGaps(ids, widths: $0, into: &output) }
+    }
+
+    /// The skip-table entries and gap widths of the blocks of `ids` (a list, or a piece of one
+    /// that starts at a block boundary), appended to `firsts` and `widths`.
+    static func appendBlockHeaders(_ ids: UnsafeBufferPointer<UInt32>, firsts: inout [UInt32], widths: inout [UInt8]) {
+        let count = ids.count
+        var start = 0
+        while start < count {
             let end = min(start + blockSize, count)
-            var largest: UInt32 = 0
+            firsts.append(ids[start])
+            // The OR of the gaps has the bit length of their maximum.
+            var bits: UInt32 = 0
             var index = start + 1
             while index < end {
-                largest = max(largest, ids[index] &- ids[index - 1] &- 1)
+                bits |= ids[index] &- ids[index - 1] &- 1
                 index += 1
             }
-            widths[block] = UInt8(32 - largest.leadingZeroBitCount)
+            widths.append(UInt8(32 - bits.leadingZeroBitCount))
+            start = end
         }
-        output.append(contentsOf: widths)
-        for block in 0..<blocks {
-            let start = block * blockSize
+    }
+
+    /// Appends the packed gaps of the blocks of `ids` (starting at a block boundary), block k
+    /// at `widths[k]` bits.
+    static func packGaps(_ ids: UnsafeBufferPointer<UInt32>, widths: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        let count = ids.count
+        var block = 0
+        var start = 0
+        while start < count {
             let end = min(start + blockSize, count)
             let width = UInt64(widths[block])
+            block += 1
+            defer { start = end }
             guard width > 0 else { continue }
             var accumulator: UInt64 = 0
             var filled: UInt64 = 0
@@ -91,7 +115,4 @@ public enum PostingsCodec {
         }
     }
 
-    private static func appendUInt32(_ value: UInt32, to output: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { output.append(contentsOf: $0) }
-    }
 }

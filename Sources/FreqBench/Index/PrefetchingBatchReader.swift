@@ -1,19 +1,17 @@
 import Foundation
 
-/// Reads a corpus in batches on a background thread, one batch ahead of its consumer, and
-/// feeds every record to a `CorpusDigest` in corpus order as it goes.
+/// Reads a corpus in batches on a background thread, one batch ahead of its consumer.
 ///
 /// `TextIndexer` uses it so that parsing the next batch overlaps annotating the current
-/// one: without it, one core sits idle while the other parses. Batches, their order and the
-/// digest are exactly what reading in the caller's thread gives; a read error is thrown by
+/// one: without it, one core sits idle while the other parses. Batches and their order are
+/// exactly what reading in the caller's thread gives; a read error is thrown by
 /// the `next()` call that would have returned that batch.
 final class PrefetchingBatchReader: @unchecked Sendable {
-    // @unchecked: `reader` and `digest` are used by the reading thread only until it has
+    // @unchecked: `reader` is used by the reading thread only until it has
     // delivered its last batch (end or error); `ready`, `cancelled` and `finished` are
     // guarded by `condition`, which also orders that last delivery before the consumer's
     // later reads of `reader`.
     private let reader: CorpusReader
-    private let digest: CorpusDigest
     private let batchSize: Int
     private let condition = NSCondition()
     private var ready: [Result<[CorpusRecord], Error>] = []
@@ -22,9 +20,8 @@ final class PrefetchingBatchReader: @unchecked Sendable {
 
     /// Starts reading `reader` in batches of `batchSize` records; the first batch holds a
     /// quarter of that, so the consumer can start sooner.
-    init(reader: CorpusReader, digest: CorpusDigest, batchSize: Int) {
+    init(reader: CorpusReader, batchSize: Int) {
         self.reader = reader
-        self.digest = digest
         self.batchSize = max(1, batchSize)
         let thread = Thread { [self] in readAhead() }
         thread.name = "freqbench corpus reader"
@@ -51,6 +48,20 @@ final class PrefetchingBatchReader: @unchecked Sendable {
         return reader.skippedRecords
     }
 
+    /// What was read of each piece (for the corpus digest); read it only once `next()` has returned an empty batch.
+    var summaries: [CorpusPieceSummary] {
+        condition.lock()
+        defer { condition.unlock() }
+        return reader.summaries
+    }
+
+    /// Bytes read from the corpus; read it only once `next()` has returned an empty batch.
+    var bytesRead: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return reader.bytesRead
+    }
+
     /// The first reasons records were skipped; read it only once `next()` has returned an empty batch.
     var skipReasons: [FreqBenchError] {
         condition.lock()
@@ -69,11 +80,7 @@ final class PrefetchingBatchReader: @unchecked Sendable {
     private func readAhead() {
         var size = max(1, batchSize / 4)
         while true {
-            let batch = Result { () throws -> [CorpusRecord] in
-                let records = try reader.nextBatch(maxCount: size)
-                for record in records { digest.add(id: record.id, caption: record.caption) }
-                return records
-            }
+            let batch = Result { () throws -> [CorpusRecord] in try reader.nextBatch(maxCount: size) }
             condition.lock()
             while !ready.isEmpty && !cancelled { condition.wait() }
             var done = cancelled

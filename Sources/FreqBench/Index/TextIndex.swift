@@ -45,6 +45,15 @@ public final class TextIndex: @unchecked Sendable {
         return (String(decoding: key, as: UTF8.self), try postings(entry, position: position))
     }
 
+    /// The `position`-th term's UTF-8 bytes (inside the mapping) and its posting list: what
+    /// a merge needs, without making a `String` per term.
+    func rawEntry(at position: Int) throws -> (key: UnsafeRawBufferPointer, postings: PostingList) {
+        precondition(position >= 0 && position < termCount)
+        let entry = try checkedEntry(position)
+        let key = UnsafeRawBufferPointer(rebasing: file.bytes[entry.keyStart..<(entry.keyStart + entry.keyLength)])
+        return (key, try postings(entry, position: position))
+    }
+
     /// The posting list of `term` (exact, case-sensitive), or nil when the index lacks it.
     public func postings(for term: String) throws -> PostingList? {
         var term = term
@@ -68,7 +77,7 @@ public final class TextIndex: @unchecked Sendable {
     public func verify() throws {
         var hasher = SHA256()
         hasher.update(bytes: UnsafeRawBufferPointer(rebasing: file.bytes[header.length...]))
-        guard SHA256.bytes(ofHex: hasher.hexDigest()) == header.bodyDigest else {
+        guard hasher.digest() == header.bodyDigest else {
             throw FreqBenchError("corrupted text index: the content does not match the digest in its header", file: path)
         }
     }

@@ -43,9 +43,25 @@ public final class TextIndexBuilder {
         }
     }
 
+    /// Writes the index directory `directory` atomically with `header`'s description (its
+    /// indexed record count is this builder's); with a `completion`, the shard's completion
+    /// record goes into the directory with it.
+    @discardableResult
+    public func write(to directory: URL, header: TextIndexHeader, completion: ShardCompletion? = nil) throws -> TextIndexHeader {
+        var header = header
+        header.indexedRecordCount = indexedRecordCount
+        let terms = postings.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return try Self.writeIndexDirectory(directory, header: header, completion: completion) { writer in
+            for term in terms {
+                guard let ids = postings[term] else { continue }
+                try ids.withUnsafeBufferPointer { try writer.append(term: term, ids: $0) }
+            }
+        }
+    }
+
     /// Writes an index into a temporary directory beside `directory` and renames it into
     /// place; on any error the temporary directory is removed and `directory` is untouched.
-    static func writeIndexDirectory(_ directory: URL, header: TextIndexHeader,
+    static func writeIndexDirectory(_ directory: URL, header: TextIndexHeader, completion: ShardCompletion? = nil,
                                     body: (TextIndexWriter) throws -> Void) throws -> TextIndexHeader {
         let parent = directory.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -60,6 +76,10 @@ public final class TextIndexBuilder {
             } catch {
                 writer.abandon()
                 throw error
+            }
+            if var completion {
+                completion.outputDigest = written.bodyDigest
+                try completion.write(into: temporary)
             }
             try AtomicFile.replace(directory, with: temporary)
             return written

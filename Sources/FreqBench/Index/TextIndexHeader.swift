@@ -4,7 +4,9 @@ import Foundation
 /// The byte layout is documented in docs/FORMATS.md, "Text index".
 public struct TextIndexHeader: Sendable, Equatable {
     public static let magic: [UInt8] = Array("FBTEXTIX".utf8)
-    public static let formatVersion: UInt32 = 1
+    /// Version 2: the corpus digest is made of per-file digests (`CorpusDigest`) and the
+    /// header says which ids a shard covers; version 1 files are still read.
+    public static let formatVersion: UInt32 = 2
     /// Size of the fixed part; the annotator strings follow it.
     public static let fixedSize = 192
     /// Size of one dictionary entry.
@@ -14,7 +16,13 @@ public struct TextIndexHeader: Sendable, Equatable {
     public var recordCount: Int
     /// Records whose terms this index holds (all records, or those of its shard).
     public var indexedRecordCount: Int
+    /// Which shard of a build this is (0/1 for a whole or merged index).
     public var shard: ShardSpec
+    /// Whether `shard` is a plan's range shard (the ids in `idRange`) rather than the ids
+    /// `≡ shard.index (mod shard.count)`.
+    public var isRangeShard = false
+    /// The ids this index covers: `0..<recordCount`, or a range shard's own ids.
+    public var idRange: Range<Int>
     /// `CorpusDigest` of the corpus (32 bytes).
     public var corpusDigest: [UInt8]
     public var annotator: AnnotatorIdentity
@@ -36,6 +44,23 @@ public struct TextIndexHeader: Sendable, Equatable {
         self.shard = shard
         self.corpusDigest = corpusDigest
         self.annotator = annotator
+        self.idRange = 0..<recordCount
+    }
+
+    /// The header of shard `shard` of a plan, which covers the ids `idRange` of a corpus of
+    /// `recordCount` records.
+    public init(rangeShard shard: ShardSpec, idRange: Range<Int>, recordCount: Int, indexedRecordCount: Int,
+                corpusDigest: [UInt8], annotator: AnnotatorIdentity) {
+        self.init(recordCount: recordCount, indexedRecordCount: indexedRecordCount, shard: shard,
+                  corpusDigest: corpusDigest, annotator: annotator)
+        self.isRangeShard = true
+        self.idRange = idRange
+    }
+
+    /// How the shard is described in messages: `3/32 (ids 300..<400)` or `1/4 (id mod 4)`.
+    public var shardDescription: String {
+        if isRangeShard { return "\(shard) (ids \(idRange.lowerBound)..<\(idRange.upperBound))" }
+        return shard.count == 1 ? "whole" : "\(shard) (id mod \(shard.count))"
     }
 
     /// Total header length: fixed part, annotator strings, zero padding to a multiple of 8.
@@ -65,6 +90,9 @@ public struct TextIndexHeader: Sendable, Equatable {
         put64(stringsOffset)
         put64(stringsLength)
         bytes.append(contentsOf: bodyDigest)
+        put64(idRange.lowerBound)
+        put64(idRange.upperBound)
+        put32(isRangeShard ? 1 : 0)
         bytes.append(contentsOf: [UInt8](repeating: 0, count: Self.fixedSize - bytes.count))
         for text in [annotator.name, annotator.version] {
             let utf8 = Array(text.utf8)
@@ -92,8 +120,8 @@ public struct TextIndexHeader: Sendable, Equatable {
             return Int(value)
         }
         let version = u32(8)
-        guard version == Int(formatVersion) else {
-            throw fail("unsupported text index format version \(version), expected \(formatVersion)")
+        guard version == 1 || version == Int(formatVersion) else {
+            throw fail("unsupported text index format version \(version), expected 1 or \(formatVersion)")
         }
         let headerLength = u32(12)
         guard headerLength >= fixedSize + 4, headerLength <= bytes.count else {
@@ -124,6 +152,17 @@ public struct TextIndexHeader: Sendable, Equatable {
         header.stringsOffset = try u64(120)
         header.stringsLength = try u64(128)
         header.bodyDigest = Array(bytes[136..<168])
+        if version >= 2 {
+            let first = try u64(168), end = try u64(176), kind = u32(184)
+            guard first <= end, end <= header.recordCount, kind <= 1, kind == 1 || (first == 0 && end == header.recordCount) else {
+                throw fail("corrupted text index: id range \(first)..<\(end) (kind \(kind)) of \(header.recordCount) records")
+            }
+            header.idRange = first..<end
+            header.isRangeShard = kind == 1
+        }
+        guard header.indexedRecordCount <= header.idRange.count else {
+            throw fail("corrupted text index: \(header.indexedRecordCount) indexed records in \(header.idRange.count) ids")
+        }
         guard header.length == headerLength else {
             throw fail("corrupted text index: header length \(headerLength), expected \(header.length)")
         }

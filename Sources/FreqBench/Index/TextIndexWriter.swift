@@ -4,8 +4,10 @@ import Foundation
 /// strictly increasing UTF-8 byte order, then `finish()` writes the dictionary, the
 /// term strings and, last, the header (with the digest of everything after it).
 ///
-/// The output is a function of the header fields and the (term, ids) pairs only, so a
-/// single build and a merge of shards give the same bytes.
+/// Memory does not grow with the index: the dictionary and the term strings, which come
+/// after the postings in the file, are spilled to temporary files beside it until `finish()`
+/// copies them in. The output is a function of the header fields and the (term, ids) pairs
+/// only, so a single build and a merge of shards give the same bytes.
 final class TextIndexWriter {
     private let url: URL
     private let handle: FileHandle
@@ -13,8 +15,8 @@ final class TextIndexWriter {
     private var bodyHasher = SHA256()
     private var buffer: [UInt8] = []
     private var offset: Int
-    private var dictionary: [UInt8] = []
-    private var strings: [UInt8] = []
+    private let dictionary: SpillFile
+    private let strings: SpillFile
     private var previousTerm: [UInt8]?
     private var encoded: [UInt8] = []
 
@@ -26,42 +28,73 @@ final class TextIndexWriter {
             throw FreqBenchError("cannot create index file", file: url.path)
         }
         self.handle = handle
+        let directory = url.deletingLastPathComponent()
+        dictionary = try SpillFile(url: directory.appendingPathComponent(".dictionary.spill"))
+        strings = try SpillFile(url: directory.appendingPathComponent(".strings.spill"))
         let placeholder = [UInt8](repeating: 0, count: header.length)
         try handle.write(contentsOf: placeholder)
         self.offset = header.length
         self.header.postingsOffset = header.length
+        buffer.reserveCapacity(1 << 21)
     }
 
     /// Appends the posting list of `term`; `ids` sorted ascending and distinct, not empty.
     func append(term: String, ids: UnsafeBufferPointer<UInt32>) throws {
-        let termBytes = Array(term.utf8)
-        if let previousTerm, !previousTerm.lexicographicallyPrecedes(termBytes) {
-            throw FreqBenchError("internal error: index terms not in increasing byte order at '\(term)'", file: url.path)
-        }
-        previousTerm = termBytes
+        var term = term
+        try term.withUTF8 { try append(termBytes: UnsafeRawBufferPointer($0), ids: ids) }
+    }
+
+    /// Appends the posting list of the term whose UTF-8 bytes are `termBytes`.
+    func append(termBytes: UnsafeRawBufferPointer, ids: UnsafeBufferPointer<UInt32>) throws {
         precondition(!ids.isEmpty, "empty posting list")
-        encoded.removeAll(keepingCapacity: true)
-        PostingsCodec.encode(ids, into: &encoded)
-        appendEntry(keyOffset: strings.count, keyLength: termBytes.count, count: ids.count,
-                    postingsOffset: offset, postingsLength: encoded.count)
-        strings.append(contentsOf: termBytes)
-        try emit(encoded)
+        try append(termBytes: termBytes, count: ids.count) { emit in
+            encoded.removeAll(keepingCapacity: true)
+            PostingsCodec.encode(ids, into: &encoded)
+            try encoded.withUnsafeBytes { try emit($0) }
+        }
+    }
+
+    /// Appends the posting list of `count` ids of a term, whose encoding `writePostings`
+    /// hands, in pieces, to the `emit` it is given (for lists too long to hold: see
+    /// `PostingsConcatenation`).
+    func append(termBytes: UnsafeRawBufferPointer, count: Int,
+                writePostings: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        if let previousTerm, !previousTerm.lexicographicallyPrecedes(termBytes) {
+            throw FreqBenchError("internal error: index terms not in increasing byte order at '\(String(decoding: termBytes, as: UTF8.self))'",
+                                 file: url.path)
+        }
+        previousTerm = Array(termBytes)
+        guard count > 0, count <= Int(UInt32.max) else {
+            throw FreqBenchError("internal error: posting list of \(count) ids", file: url.path)
+        }
+        let listOffset = offset
+        try writePostings { try emit($0) }
+        let listLength = offset - listOffset
+        try dictionary.appendLittleEndian(UInt32(truncatingIfNeeded: strings.count))
+        try dictionary.appendLittleEndian(UInt32(truncatingIfNeeded: termBytes.count))
+        try dictionary.appendLittleEndian(UInt32(truncatingIfNeeded: count))
+        try dictionary.appendLittleEndian(UInt32(0))
+        try dictionary.appendLittleEndian(UInt64(listOffset))
+        try dictionary.appendLittleEndian(UInt64(listLength))
+        try strings.append(contentsOf: termBytes)
         header.termCount += 1
-        header.postingCount += ids.count
+        header.postingCount += count
     }
 
     /// Writes the remaining sections and the header, and closes the file.
     func finish() throws -> TextIndexHeader {
-        try emit([UInt8](repeating: 0, count: PostingsCodec.readPadding))
+        try [UInt8](repeating: 0, count: PostingsCodec.readPadding).withUnsafeBytes { try emit($0) }
         header.postingsLength = offset - header.postingsOffset
         header.dictionaryOffset = offset
         header.dictionaryLength = dictionary.count
-        try emit(dictionary)
+        try dictionary.copy { try emit($0) }
         header.stringsOffset = offset
         header.stringsLength = strings.count
-        try emit(strings)
+        try strings.copy { try emit($0) }
         try flush()
-        header.bodyDigest = SHA256.bytes(ofHex: bodyHasher.hexDigest())
+        dictionary.remove()
+        strings.remove()
+        header.bodyDigest = bodyHasher.digest()
         try handle.seek(toOffset: 0)
         try handle.write(contentsOf: header.encoded())
         try handle.synchronize()
@@ -70,20 +103,13 @@ final class TextIndexWriter {
     }
 
     /// Closes the file after a failure (the caller removes it).
-    func abandon() { try? handle.close() }
-
-    private func appendEntry(keyOffset: Int, keyLength: Int, count: Int, postingsOffset: Int, postingsLength: Int) {
-        func put32(_ value: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian) { dictionary.append(contentsOf: $0) } }
-        func put64(_ value: Int) { withUnsafeBytes(of: UInt64(truncatingIfNeeded: value).littleEndian) { dictionary.append(contentsOf: $0) } }
-        put32(keyOffset)
-        put32(keyLength)
-        put32(count)
-        put32(0)
-        put64(postingsOffset)
-        put64(postingsLength)
+    func abandon() {
+        try? handle.close()
+        dictionary.remove()
+        strings.remove()
     }
 
-    private func emit(_ bytes: [UInt8]) throws {
+    private func emit(_ bytes: UnsafeRawBufferPointer) throws {
         buffer.append(contentsOf: bytes)
         offset += bytes.count
         if buffer.count >= 1 << 20 { try flush() }

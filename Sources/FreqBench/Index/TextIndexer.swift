@@ -2,11 +2,64 @@ import Dispatch
 import Foundation
 
 /// Builds a text index (or one shard of it) from a corpus: streams the records (the next
-/// batch is read ahead on its own thread), computes the corpus digest over all of them,
+/// batch is read ahead on its own thread, digesting the file bytes as they are parsed),
 /// annotates this shard's captions in batches (one annotator per worker, batches in parallel)
 /// and adds the term sets in id order (on a queue of their own, while the next batch is
 /// annotated), so the index is the same whatever the number of workers.
+///
+/// What is read: the whole corpus (`corpus:`; with a modulo `shard`, every record is read
+/// and only the shard's are annotated), or one shard of a `CorpusPlan` (`plan:shard:`),
+/// whose job reads only that shard's bytes and writes a range shard with the plan's corpus
+/// digest and a completion record (`ShardCompletion`).
 public enum TextIndexer {
+    /// One shard of a plan, to build.
+    public struct PlanShard: Sendable {
+        public var plan: CorpusPlan
+        public var index: Int
+
+        public init(plan: CorpusPlan, index: Int) throws {
+            guard plan.shards.indices.contains(index) else {
+                throw FreqBenchError("shard \(index) is not in the plan (it has shards 0..<\(plan.shards.count))")
+            }
+            self.plan = plan
+            self.index = index
+        }
+    }
+
+    /// What a build read: for the summary and for tests that check a shard reads only its bytes.
+    public struct ReadStatistics: Sendable {
+        public var bytesRead: Int
+        public var records: Int
+
+        public init(bytesRead: Int = 0, records: Int = 0) {
+            self.bytesRead = bytesRead
+            self.records = records
+        }
+    }
+
+    /// Annotates and indexes shard `shard.index` of a plan into `output` (a range shard).
+    /// `statistics` receives the bytes read and records indexed.
+    @discardableResult
+    public static func build(planShard shard: PlanShard, annotators: [any Annotator], output: URL, batchSize: Int = 1000,
+                             progress: ProgressBar? = nil,
+                             statistics: (ReadStatistics) -> Void = { _ in },
+                             skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
+        guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
+        let plan = shard.plan
+        let reader = try CorpusReader(pieces: try plan.readerPieces(shard: shard.index), options: plan.options)
+        let planShard = plan.shards[shard.index]
+        var header = TextIndexHeader(rangeShard: try ShardSpec(index: shard.index, count: plan.shards.count), idRange: planShard.idRange,
+                                     recordCount: plan.recordCount, indexedRecordCount: 0, corpusDigest: plan.corpusDigest,
+                                     annotator: identity)
+        let read = try annotate(reader: reader, annotators: annotators, identity: identity, shard: .whole, batchSize: batchSize,
+                                progress: progress, skipped: skipped)
+        header.indexedRecordCount = read.builder.indexedRecordCount
+        statistics(ReadStatistics(bytesRead: read.bytesRead, records: read.builder.indexedRecordCount))
+        let completion = ShardCompletion(planDigest: plan.digest, shard: shard.index, shardCount: plan.shards.count,
+                                         records: read.builder.indexedRecordCount, bytesRead: read.bytesRead, annotator: identity)
+        return try read.builder.write(to: output, header: header, completion: completion)
+    }
+
     /// Annotates and indexes `corpus`. `annotators` holds one annotator per worker (all of
     /// the same identity); each is used by one thread at a time. With
     /// `options.skipBadRecords`, `skipped` is told how many records were skipped and the first
@@ -15,13 +68,24 @@ public enum TextIndexer {
     public static func build(corpus: [URL], options: CorpusOptions, annotators: [any Annotator],
                              shard: ShardSpec = .whole, output: URL, batchSize: Int = 1000,
                              progress: ProgressBar? = nil,
+                             statistics: (ReadStatistics) -> Void = { _ in },
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
-        let digest = CorpusDigest()
+        let read = try annotate(reader: try CorpusReader(paths: corpus, options: options), annotators: annotators,
+                                identity: identity, shard: shard, batchSize: batchSize, progress: progress, skipped: skipped)
+        statistics(ReadStatistics(bytesRead: read.bytesRead, records: read.builder.indexedRecordCount))
+        return try read.builder.write(to: output, recordCount: read.recordCount, shard: shard,
+                                      corpusDigest: CorpusDigest.digest(options: options, files: read.summaries), annotator: identity)
+    }
+
+    /// Reads `reader` to its end, annotating the records of `shard` into a builder.
+    private static func annotate(reader: CorpusReader, annotators: [any Annotator], identity: AnnotatorIdentity, shard: ShardSpec,
+                                 batchSize: Int, progress: ProgressBar?,
+                                 skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void) throws
+        -> (builder: TextIndexBuilder, recordCount: Int, summaries: [CorpusPieceSummary], bytesRead: Int) {
         let workers = annotators.count
         // The next batch is parsed (and digested) while this one is annotated.
-        let batches = PrefetchingBatchReader(reader: try CorpusReader(paths: corpus, options: options), digest: digest,
-                                             batchSize: batchSize * workers)
+        let batches = PrefetchingBatchReader(reader: reader, batchSize: batchSize * workers)
         defer { batches.cancel() }
         let builder = TextIndexBuilder()
         // Term sets are added on a queue of their own, in order, while the next batch is annotated.
@@ -55,8 +119,10 @@ public enum TextIndexer {
         try adder.finish()
         progress?.finish()
         skipped(batches.skippedRecords, batches.skipReasons)
-        return try builder.write(to: output, recordCount: recordCount, shard: shard, corpusDigest: digest.finalize(),
-                                 annotator: identity)
+        let summaries = batches.summaries
+        // Records counted by the pieces (skipped ones included), not only the last good record's id.
+        recordCount = max(recordCount, summaries.reduce(0) { $0 + $1.records })
+        return (builder, recordCount, summaries, batches.bytesRead)
     }
 
     /// Indexes precomputed term sets (`freqbench annotate` output: one `{"id": N, "nouns": [...]}`
@@ -69,11 +135,9 @@ public enum TextIndexer {
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         let reader = try CorpusReader(paths: corpus, options: options)
         let lines = try AnnotationsReader(url: annotations)
-        let digest = CorpusDigest()
         let builder = TextIndexBuilder()
         var recordCount = 0
         while let record = try reader.next() {
-            digest.add(id: record.id, caption: record.caption)
             recordCount = record.id + 1
             guard let annotation = try lines.next() else {
                 throw FreqBenchError("annotations end before the corpus: no line for record \(record.id)",
@@ -92,8 +156,9 @@ public enum TextIndexer {
         }
         progress?.finish()
         skipped(reader.skippedRecords, reader.skipReasons)
-        return try builder.write(to: output, recordCount: recordCount, shard: shard, corpusDigest: digest.finalize(),
-                                 annotator: annotator)
+        recordCount = max(recordCount, reader.summaries.reduce(0) { $0 + $1.records })
+        return try builder.write(to: output, recordCount: recordCount, shard: shard,
+                                 corpusDigest: CorpusDigest.digest(options: options, files: reader.summaries), annotator: annotator)
     }
 }
 

@@ -1,6 +1,6 @@
 extension SHA256 {
     /// The 32 raw bytes of a hex digest (as `hexDigest()` writes it).
-    static func bytes(ofHex hex: String) -> [UInt8] {
+    public static func bytes(ofHex hex: String) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
         var iterator = hex.utf8.makeIterator()
@@ -11,7 +11,7 @@ extension SHA256 {
     }
 
     /// Lower-case hexadecimal form of raw digest bytes.
-    static func hex(bytes: [UInt8]) -> String {
+    public static func hex(bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
     }

@@ -1,0 +1,80 @@
+import Foundation
+
+/// The completion record of a plan shard's output (`shard.json` inside a shard's index
+/// directory): which plan and shard it is and the digest of what was written. It is written
+/// into the output's temporary directory before that is renamed into place, so it exists
+/// exactly when the whole output does; a rerun of the same shard finds it and does nothing,
+/// which makes shard jobs idempotent (and a cluster run resumable).
+public struct ShardCompletion: Sendable, Equatable {
+    public static let fileName = "shard.json"
+
+    public var planDigest: [UInt8]
+    public var shard: Int
+    public var shardCount: Int
+    /// Records indexed (good records of the shard).
+    public var records: Int
+    /// Bytes of the corpus read to build it.
+    public var bytesRead: Int
+    public var annotator: AnnotatorIdentity
+    /// SHA-256 of the output's content (the index body digest).
+    public var outputDigest: [UInt8] = []
+
+    public init(planDigest: [UInt8], shard: Int, shardCount: Int, records: Int, bytesRead: Int, annotator: AnnotatorIdentity) {
+        self.planDigest = planDigest
+        self.shard = shard
+        self.shardCount = shardCount
+        self.records = records
+        self.bytesRead = bytesRead
+        self.annotator = annotator
+    }
+
+    public var json: JSONValue {
+        .object([
+            "plan_digest": .string(SHA256.hex(bytes: planDigest)),
+            "shard": JSONValue.int(shard),
+            "shard_count": JSONValue.int(shardCount),
+            "records": JSONValue.int(records),
+            "bytes_read": JSONValue.int(bytesRead),
+            "annotator": .string(annotator.name),
+            "annotator_version": .string(annotator.version),
+            "output_sha256": .string(SHA256.hex(bytes: outputDigest)),
+            "tool": .string(ToolVersion.current),
+        ])
+    }
+
+    /// Writes the record into `directory`.
+    func write(into directory: URL) throws {
+        try AtomicFile.write(JSONWriter(indent: 1).string(json) + "\n", to: directory.appendingPathComponent(Self.fileName))
+    }
+
+    /// The record in `directory`, or `nil` when there is none or it cannot be read.
+    public static func read(in directory: URL) -> ShardCompletion? {
+        guard let value = try? JSONParser.parse(contentsOf: directory.appendingPathComponent(fileName)),
+              let plan = value["plan_digest"]?.stringValue, plan.utf8.count == 64,
+              let shard = value["shard"]?.intValue, let count = value["shard_count"]?.intValue,
+              let records = value["records"]?.intValue, let bytes = value["bytes_read"]?.intValue,
+              let name = value["annotator"]?.stringValue, let version = value["annotator_version"]?.stringValue,
+              let output = value["output_sha256"]?.stringValue, output.utf8.count == 64 else { return nil }
+        var completion = ShardCompletion(planDigest: SHA256.bytes(ofHex: plan), shard: shard, shardCount: count, records: records,
+                                         bytesRead: bytes, annotator: AnnotatorIdentity(name: name, version: version))
+        completion.outputDigest = SHA256.bytes(ofHex: output)
+        return completion
+    }
+
+    /// Whether `directory` holds the complete output of shard `shard` of the plan whose
+    /// digest is `planDigest`, by `annotator`: its completion record matches and the index
+    /// header's body digest is the recorded one.
+    public static func isComplete(_ directory: URL, planDigest: [UInt8], shard: Int, annotator: AnnotatorIdentity) -> Bool {
+        isComplete(directory, planDigest: planDigest, shard: shard, annotatorName: annotator.name)
+            && read(in: directory)?.annotator == annotator
+    }
+
+    /// `isComplete` by annotator name only (its version is known only once the annotator is
+    /// loaded: `cluster status` does not load it).
+    public static func isComplete(_ directory: URL, planDigest: [UInt8], shard: Int, annotatorName: String) -> Bool {
+        guard let completion = read(in: directory), completion.planDigest == planDigest, completion.shard == shard else { return false }
+        if completion.annotator.name != annotatorName { return false }
+        if let index = try? TextIndex(directory: directory) { return index.header.bodyDigest == completion.outputDigest }
+        return false
+    }
+}

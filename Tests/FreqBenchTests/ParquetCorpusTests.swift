@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import FreqBench
+
+/// Parquet corpora through Apache Arrow (`ci/setup-arrow`), against what upstream's pandas
+/// loader keeps (Fixtures/parquet/expected.json, written by make_parquet_fixtures.py).
+@Suite("Parquet corpora")
+struct ParquetCorpusTests {
+    static let directory = DataPaths.repositoryRoot.appendingPathComponent("Fixtures/parquet")
+
+    static func expected() throws -> OrderedFiles {
+        let value = try JSONParser.parse(contentsOf: directory.appendingPathComponent("expected.json"))
+        guard let files = value["files"]?.objectValue else { throw FreqBenchError("expected.json has no files") }
+        return OrderedFiles(files: files.compactMap { name, entry in
+            // Files pandas reads but Arrow with page checksums verified rejects are bad input here.
+            let failsWithChecksums = entry["pyarrow_error_verifying_crc"]?.stringValue != nil
+            guard !failsWithChecksums, let texts = entry["texts"]?.arrayValue,
+                  entry["pyarrow_error"] == nil || entry["pyarrow_error"]?.isNull == true,
+                  texts.allSatisfy({ $0.stringValue != nil }) else { return nil }
+            return (name, texts.compactMap(\.stringValue))
+        })
+    }
+
+    struct OrderedFiles { var files: [(name: String, texts: [String])] }
+
+    static func captions(_ urls: [URL], options: CorpusOptions) throws -> [CorpusRecord] {
+        let reader = try CorpusReader(paths: urls, options: options)
+        var records: [CorpusRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        return records
+    }
+
+    @Test("every readable fixture (both schemas, nulls and empty strings, dictionary urls, five codecs, string_view and large_string, many row groups, nested columns) keeps exactly pandas' rows")
+    func captionsMatchPandas() throws {
+        let expected = try Self.expected()
+        #expect(expected.files.count >= 8)
+        for (name, texts) in expected.files {
+            let records = try Self.captions([Self.directory.appendingPathComponent(name)], options: CorpusOptions(format: .parquet))
+            #expect(records.map(\.caption) == texts, "\(name)")
+            #expect(records.map(\.id) == Array(0..<texts.count), "\(name)")
+        }
+    }
+
+    @Test("ids continue across files in the order given; a directory is its *.parquet files sorted by name")
+    func idsAcrossFiles() throws {
+        let names = ["img2dataset_snappy.parquet", "all_dropped.parquet", "laion_gzip.parquet"]
+        let expected = try Self.expected().files
+        let texts = names.flatMap { name in expected.first { $0.name == name }?.texts ?? [] }
+        let records = try Self.captions(names.map { Self.directory.appendingPathComponent($0) }, options: CorpusOptions(format: .parquet))
+        #expect(records.map(\.caption) == texts)
+        #expect(records.map(\.id) == Array(0..<texts.count))
+        let folder = try TemporaryDirectory.make()
+        for (index, name) in names.enumerated() {
+            try FileManager.default.copyItem(at: Self.directory.appendingPathComponent(name),
+                                             to: folder.appendingPathComponent("part-\(index).parquet"))
+        }
+        try Data("not a corpus file".utf8).write(to: folder.appendingPathComponent("README.txt"))
+        #expect(try Self.captions([folder], options: CorpusOptions(format: .parquet)).map(\.caption) == texts)
+    }
+
+    @Test("--keep-empty keeps every row; --caption-column and --url-column override the defaults")
+    func keepEmptyAndColumns() throws {
+        let file = Self.directory.appendingPathComponent("img2dataset_snappy.parquet")
+        let all = try Self.captions([file], options: CorpusOptions(format: .parquet, keepEmpty: true))
+        let parquet = try ParquetFile(url: file)
+        #expect(all.count == parquet.rowCount)
+        let kept = try Self.captions([file], options: CorpusOptions(format: .parquet))
+        #expect(kept.count < all.count)
+        // The key column as the "url": rows are then dropped for an empty caption only.
+        let byKey = try Self.captions([file], options: CorpusOptions(format: .parquet, urlColumn: "key"))
+        #expect(byKey.count >= kept.count)
+        #expect(throws: FreqBenchError.self) {
+            try Self.captions([file], options: CorpusOptions(format: .parquet, captionColumn: "nope"))
+        }
+    }
+
+    @Test("bad input: not parquet, truncated, corrupt page, int64 caption, a caption column missing in one of several files; each names the file (and row group)")
+    func badInputIsNamed() throws {
+        func failure(_ names: [String]) -> FreqBenchError? {
+            do {
+                _ = try Self.captions(names.map { Self.directory.appendingPathComponent($0) }, options: CorpusOptions(format: .parquet))
+                return nil
+            } catch let error as FreqBenchError { return error } catch { return FreqBenchError("\(error)") }
+        }
+        for (name, words) in [("bad_not_parquet.parquet", "Parquet magic bytes"), ("bad_truncated.parquet", "magic bytes"),
+                              ("bad_corrupt_page.parquet", "Corrupt snappy"), ("caption_int64.parquet", "type int64"),
+                              ("corrupt_crc.parquet", "CRC")] {
+            let error = failure([name])
+            #expect(error?.file?.hasSuffix(name) == true, "\(name): \(String(describing: error))")
+            #expect(error?.message.contains(words) == true, "\(name): \(String(describing: error))")
+        }
+        #expect(failure(["bad_corrupt_page.parquet"])?.location == "row group 0")
+        let missing = failure(["img2dataset_snappy.parquet", "no_caption.parquet"])
+        #expect(missing?.file?.hasSuffix("no_caption.parquet") == true)
+        #expect(missing?.message.contains("\"key\", \"url\"") == true, "names the columns the file has")
+    }
+
+    @Test("annotate and index from parquet: the same terms as the same captions in JSON Lines, nothing written on bad input")
+    func indexFromParquet() throws {
+        let folder = try TemporaryDirectory.make()
+        let file = Self.directory.appendingPathComponent("laion_gzip.parquet")
+        let records = try Self.captions([file], options: CorpusOptions(format: .parquet))
+        let jsonl = folder.appendingPathComponent("same.jsonl")
+        try records.map { JSONWriter().string(.object(["caption": .string($0.caption)])) }.joined(separator: "\n").write(to: jsonl, atomically: true, encoding: .utf8)
+        let fromParquet = folder.appendingPathComponent("parquet.index"), fromJSONL = folder.appendingPathComponent("jsonl.index")
+        try TextIndexer.build(corpus: [file], options: CorpusOptions(format: .parquet), annotators: [WordAnnotator()], output: fromParquet)
+        try TextIndexer.build(corpus: [jsonl], options: CorpusOptions(format: .jsonl), annotators: [WordAnnotator()], output: fromJSONL)
+        let a = try TextIndex(directory: fromParquet), b = try TextIndex(directory: fromJSONL)
+        #expect(a.termCount == b.termCount && a.header.recordCount == b.header.recordCount)
+        for position in 0..<a.termCount {
+            let left = try a.entry(at: position), right = try b.entry(at: position)
+            #expect(left.term == right.term && left.postings.decoded() == right.postings.decoded())
+        }
+        let bad = folder.appendingPathComponent("bad.index")
+        #expect(throws: FreqBenchError.self) {
+            try TextIndexer.build(corpus: [file, Self.directory.appendingPathComponent("bad_corrupt_page.parquet")],
+                                  options: CorpusOptions(format: .parquet), annotators: [WordAnnotator()], output: bad)
+        }
+        #expect(!FileManager.default.fileExists(atPath: bad.path))
+    }
+
+    @Test("a plan over parquet files takes them whole; its shards merge into the single build")
+    func planOverParquet() throws {
+        let folder = try TemporaryDirectory.make()
+        let files = ["img2dataset_snappy.parquet", "laion_gzip.parquet", "img2dataset_zstd_dict_url.parquet"]
+            .map { Self.directory.appendingPathComponent($0) }
+        let options = CorpusOptions(format: .parquet)
+        let single = folder.appendingPathComponent("single")
+        try TextIndexer.build(corpus: files, options: options, annotators: [WordAnnotator()], output: single)
+        let plan = try CorpusPlanner.plan(paths: files, options: options, shardCount: 2)
+        var shards: [URL] = []
+        for shard in plan.shards.indices {
+            #expect(plan.shards[shard].pieces.allSatisfy { $0.byteRange == 0..<plan.files[$0.file].size })
+            let url = folder.appendingPathComponent("shard-\(shard)")
+            try TextIndexer.build(planShard: try .init(plan: plan, index: shard), annotators: [WordAnnotator()], output: url)
+            shards.append(url)
+        }
+        let merged = folder.appendingPathComponent("merged")
+        try TextIndexMerger.merge(shards, into: merged)
+        #expect(try Data(contentsOf: merged.appendingPathComponent(TextIndex.fileName))
+                == Data(contentsOf: single.appendingPathComponent(TextIndex.fileName)))
+    }
+}
