@@ -18,6 +18,9 @@ public struct ShardCompletion: Sendable, Equatable {
     public var annotator: AnnotatorIdentity
     /// SHA-256 of the output's content (the index body digest).
     public var outputDigest: [UInt8] = []
+    /// Wall seconds the shard job took, and its peak resident memory (informative).
+    public var seconds: Double = 0
+    public var peakResidentBytes: Int = 0
 
     public init(planDigest: [UInt8], shard: Int, shardCount: Int, records: Int, bytesRead: Int, annotator: AnnotatorIdentity) {
         self.planDigest = planDigest
@@ -38,6 +41,8 @@ public struct ShardCompletion: Sendable, Equatable {
             "annotator": .string(annotator.name),
             "annotator_version": .string(annotator.version),
             "output_sha256": .string(SHA256.hex(bytes: outputDigest)),
+            "seconds": .double(seconds),
+            "peak_resident_bytes": .int(peakResidentBytes),
             "tool": .string(ToolVersion.current),
         ])
     }
@@ -58,6 +63,8 @@ public struct ShardCompletion: Sendable, Equatable {
         var completion = ShardCompletion(planDigest: SHA256.bytes(ofHex: plan), shard: shard, shardCount: count, records: records,
                                          bytesRead: bytes, annotator: AnnotatorIdentity(name: name, version: version))
         completion.outputDigest = SHA256.bytes(ofHex: output)
+        completion.seconds = value["seconds"]?.doubleValue ?? 0
+        completion.peakResidentBytes = value["peak_resident_bytes"]?.intValue ?? 0
         return completion
     }
 

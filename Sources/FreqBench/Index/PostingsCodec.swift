@@ -61,30 +61,57 @@ public enum PostingsCodec {
     /// at `widths[k]` bits.
     static func packGaps(_ ids: UnsafeBufferPointer<UInt32>, widths: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         let count = ids.count
-        var block = 0
-        var start = 0
+        guard count > 0, let base = ids.baseAddress else { return }
+        // Room for every block's bytes plus 4 bytes of slack for the 32-bit stores.
+        var total = 0
+        var start = 0, block = 0
         while start < count {
             let end = min(start + blockSize, count)
-            let width = UInt64(widths[block])
+            total += packedBytes(count: end - start, width: Int(widths[block]))
             block += 1
-            defer { start = end }
-            guard width > 0 else { continue }
-            var accumulator: UInt64 = 0
-            var filled: UInt64 = 0
-            var index = start + 1
-            while index < end {
-                let gap = UInt64(ids[index] &- ids[index - 1] &- 1)
-                accumulator |= gap << filled
-                filled += width
-                while filled >= 8 {
-                    output.append(UInt8(truncatingIfNeeded: accumulator))
-                    accumulator >>= 8
-                    filled -= 8
-                }
-                index += 1
-            }
-            if filled > 0 { output.append(UInt8(truncatingIfNeeded: accumulator)) }
+            start = end
         }
+        let origin = output.count
+        output.append(contentsOf: repeatElement(0, count: total + 4))
+        output.withUnsafeMutableBytes { raw in
+            guard let destination = raw.baseAddress else { return }
+            var cursor = destination + origin
+            start = 0
+            block = 0
+            while start < count {
+                let end = min(start + blockSize, count)
+                let width = UInt64(widths[block])
+                block += 1
+                if width > 0 {
+                    // Gaps LSB-first into a 64-bit accumulator, stored 32 bits at a time (a
+                    // width is at most 32, so the accumulator never holds more than 63 bits).
+                    var accumulator: UInt64 = 0
+                    var filled: UInt64 = 0
+                    var previous = base[start]
+                    var index = start + 1
+                    while index < end {
+                        let id = base[index]
+                        accumulator |= UInt64(id &- previous &- 1) << filled
+                        previous = id
+                        filled += width
+                        if filled >= 32 {
+                            cursor.storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, as: UInt32.self)
+                            cursor += 4
+                            accumulator >>= 32
+                            filled -= 32
+                        }
+                        index += 1
+                    }
+                    // The last 0-4 bytes (the 32-bit store may write zeros past them: the slack).
+                    if filled > 0 {
+                        cursor.storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, as: UInt32.self)
+                        cursor += Int((filled + 7) / 8)
+                    }
+                }
+                start = end
+            }
+        }
+        output.removeLast(4)
     }
 
     /// Encoded size in bytes of a block of `count` ids at gap width `width`.

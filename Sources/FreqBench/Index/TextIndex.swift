@@ -54,6 +54,18 @@ public final class TextIndex: @unchecked Sendable {
         return (key, try postings(entry, position: position))
     }
 
+    /// Drops the mapped pages of the postings before term `position` from this process's
+    /// resident memory (they stay in the page cache, and are read again if touched): a
+    /// merge, which reads each shard's postings once in order, stays bounded in memory.
+    func releasePostingPages(before position: Int) {
+        guard position > 0, position <= termCount, let base = file.bytes.baseAddress,
+              let entry = try? checkedEntry(position == termCount ? position - 1 : position) else { return }
+        let end = position == termCount ? entry.postingsOffset + entry.postingsLength : entry.postingsOffset
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let length = end / page * page
+        if length > 0 { _ = madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_DONTNEED) }
+    }
+
     /// The posting list of `term` (exact, case-sensitive), or nil when the index lacks it.
     public func postings(for term: String) throws -> PostingList? {
         var term = term
@@ -73,10 +85,24 @@ public final class TextIndex: @unchecked Sendable {
     /// Document frequency of `term`: the number of captions that contain it (0 if absent).
     public func documentFrequency(of term: String) throws -> Int { try postings(for: term)?.count ?? 0 }
 
-    /// Reads the whole body and checks it against the header's digest.
+    /// Reads the whole body and checks it against the header's digest. The file is read
+    /// with `pread`, not through the mapping, so checking a large index does not leave its
+    /// pages in this process's resident memory.
     public func verify() throws {
         var hasher = SHA256()
-        hasher.update(bytes: UnsafeRawBufferPointer(rebasing: file.bytes[header.length...]))
+        let descriptor = open(file.url.path, O_RDONLY)
+        guard descriptor >= 0 else { throw FreqBenchError("cannot open: \(String(cString: strerror(errno)))", file: path) }
+        defer { close(descriptor) }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 22, alignment: 64)
+        defer { chunk.deallocate() }
+        var offset = header.length
+        while offset < file.bytes.count {
+            let count = pread(descriptor, chunk.baseAddress, min(chunk.count, file.bytes.count - offset), off_t(offset))
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw FreqBenchError("cannot read the index body: \(String(cString: strerror(errno)))", file: path) }
+            hasher.update(bytes: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+            offset += count
+        }
         guard hasher.digest() == header.bodyDigest else {
             throw FreqBenchError("corrupted text index: the content does not match the digest in its header", file: path)
         }

@@ -37,6 +37,7 @@ public enum TextIndexMerger {
             var scratch: [UInt32] = []
             var output: [UInt8] = []
             var merged: [UInt32] = []
+            var postingsSinceRelease = 0
             while let smallest = heap.popMin() {
                 // Every shard that has this term, in shard order (the heap breaks ties by shard).
                 let key = smallest.key
@@ -69,6 +70,12 @@ public enum TextIndexMerger {
                                              file: shards[0].path)
                     }
                     try merged.withUnsafeBufferPointer { try writer.append(termBytes: key, ids: $0) }
+                }
+                // Every 32M postings, the shards' pages read so far leave resident memory.
+                postingsSinceRelease += group.reduce(0) { $0 + $1.count }
+                if postingsSinceRelease >= 1 << 25 {
+                    postingsSinceRelease = 0
+                    for shard in indexes.indices { indexes[shard].releasePostingPages(before: positions[shard]) }
                 }
                 progress?.advance()
             }

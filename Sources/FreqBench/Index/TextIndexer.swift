@@ -45,6 +45,7 @@ public enum TextIndexer {
                              statistics: (ReadStatistics) -> Void = { _ in },
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
+        let start = ContinuousClock.now
         let plan = shard.plan
         let reader = try CorpusReader(pieces: try plan.readerPieces(shard: shard.index), options: plan.options)
         let planShard = plan.shards[shard.index]
@@ -55,8 +56,11 @@ public enum TextIndexer {
                                 progress: progress, skipped: skipped)
         header.indexedRecordCount = read.builder.indexedRecordCount
         statistics(ReadStatistics(bytesRead: read.bytesRead, records: read.builder.indexedRecordCount))
-        let completion = ShardCompletion(planDigest: plan.digest, shard: shard.index, shardCount: plan.shards.count,
+        var completion = ShardCompletion(planDigest: plan.digest, shard: shard.index, shardCount: plan.shards.count,
                                          records: read.builder.indexedRecordCount, bytesRead: read.bytesRead, annotator: identity)
+        let elapsed = ContinuousClock.now - start
+        completion.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        completion.peakResidentBytes = ProcessMemory.peakResidentBytes ?? 0
         return try read.builder.write(to: output, header: header, completion: completion)
     }
 
