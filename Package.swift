@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
         // OpenSSL's libcrypto: SHA-256 with the CPU's SHA instructions (corpus, plan and index digests).
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // xxHash: XXH3-128, the fast checksum of a plan's byte ranges.
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         // glibc's <malloc.h> (mallopt), for AllocatorTuning; part of libc, nothing to install.
         .systemLibrary(name: "CMalloc"),
         // A small C API over libtorch; Swift never sees C++. It forwards to FreqBenchTorch,
@@ -49,7 +51,7 @@ let package = Package(
         .target(
             name: "FreqBench",
             dependencies: [
-                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CMalloc", "CTorchBridge", "CCrypto", "CParquetBridge",
+                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CMalloc", "CTorchBridge", "CCrypto", "CXXHash", "CParquetBridge",
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),

@@ -65,6 +65,36 @@ struct CorpusPlanTests {
         }
     }
 
+    @Test("the plan's record count (found without the field parser where a line has no quote) equals what a full read consumes, on every line-break and quoting case")
+    func countOnlyScanMatchesTheParser() throws {
+        let directory = try TemporaryDirectory.make()
+        let long = String(repeating: "word ", count: 40)
+        let cases = [
+            "a\tb\rc\td\r\ne\tf\n",                    // lone CR, CRLF, LF
+            "   \n\t\n \t \nx\ty\n\n\n",                // blank lines (a tab-only line is a record in TSV)
+            "no newline at the end\turl",
+            "\"quoted\nacross lines\"\turl\nplain\turl\n",
+            "mid \"quote\" literal\turl\n\"\"\"\"\turl\n",
+            "\(long)\turl\n\(long)\(long)\turl\r",
+            "three\tfields\there\nbad \"open quote\turl\n",
+            "trailing cr\turl\r",
+            "\r\r\n\n",
+        ]
+        for (index, text) in cases.enumerated() {
+            for (format, quoting) in [(CorpusFormat.cc3m, CaptionQuoting.csv), (.cc3m, .none), (.csv, .csv), (.tsv, .none)] {
+                let file = directory.appendingPathComponent("case-\(index).\(format.rawValue)")
+                try Data(text.utf8).write(to: file)
+                var options = CorpusOptions(format: format, quoting: quoting, skipBadRecords: true)
+                if format != .cc3m { options.captionColumn = "0" }
+                let reader = try CorpusReader(paths: [file], options: options)
+                while try reader.next() != nil {}
+                let consumed = reader.summaries.reduce(0) { $0 + $1.records }
+                let plan = try CorpusPlanner.plan(paths: [file], options: options, shardCount: 3)
+                #expect(plan.recordCount == consumed, "case \(index), \(format) \(quoting): plan \(plan.recordCount), read \(consumed)")
+            }
+        }
+    }
+
     @Test("shards are balanced by bytes within one record, and whole files where a boundary is near")
     func cutsAreBalanced() throws {
         let directory = try TemporaryDirectory.make()

@@ -30,7 +30,8 @@ public struct CorpusPlan: Sendable, Equatable {
         public var records: Int
         /// Line number at the start of the range (for messages).
         public var firstLine: Int
-        public var sha256: [UInt8]
+        /// XXH3-128 of the range's bytes (a fast check that they did not change).
+        public var checksum: [UInt8]
     }
 
     /// One shard: the ids `idRange`, read from `pieces` in order.
@@ -77,7 +78,7 @@ public struct CorpusPlan: Sendable, Equatable {
             let whole = piece.byteRange == 0..<file.size
             return CorpusPiece(file: file.path, byteRange: whole ? nil : piece.byteRange, firstID: piece.firstID,
                                firstLine: piece.firstLine,
-                               expected: .init(fileSize: file.size, records: piece.records, sha256: piece.sha256))
+                               expected: .init(fileSize: file.size, records: piece.records, checksum: piece.checksum))
         }
     }
 
@@ -120,7 +121,7 @@ public struct CorpusPlan: Sendable, Equatable {
                             "first_id": JSONValue.int(piece.firstID),
                             "records": JSONValue.int(piece.records),
                             "first_line": JSONValue.int(piece.firstLine),
-                            "sha256": .string(SHA256.hex(bytes: piece.sha256)),
+                            "xxh3": .string(SHA256.hex(bytes: piece.checksum)),
                         ])
                     }),
                 ])

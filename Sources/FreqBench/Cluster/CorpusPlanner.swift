@@ -1,7 +1,8 @@
 import Foundation
 
 /// Makes a `CorpusPlan`: one pass over the corpus that counts each file's records (bad
-/// records included, as a build numbers them), digests its bytes, and cuts the corpus into
+/// records included, as a build numbers them), digests its bytes (SHA-256 per file, for the
+/// corpus digest; XXH3-128 per piece, for the shard jobs' check), and cuts the corpus into
 /// N contiguous shards balanced by bytes.
 ///
 /// Cut points are the byte positions k·total/N (k = 1..N-1), moved to a file boundary when
@@ -51,7 +52,7 @@ public enum CorpusPlanner {
             while shards.count < targets.count, targets[shards.count] <= fileStart { closeShard() }
             let source = try CorpusReader.openSource(CorpusPiece(file: url), options: options, countOnly: true)
             let cutsInside = shards.count < targets.count && targets[shards.count] < fileEnd
-            if cutsInside { source.startSegmentDigests() }
+            source.startSegmentDigests()
             let fileFirstID = nextID
             var piece = (start: 0, firstID: nextID, line: 1)
             var sinceProgress = 0
@@ -68,7 +69,7 @@ public enum CorpusPlanner {
                       fileStart + position.offset >= targets[shards.count], position.offset < sizes[fileIndex] else { continue }
                 pieces.append(CorpusPlan.Piece(file: fileIndex, byteRange: piece.start..<position.offset, firstID: piece.firstID,
                                                records: nextID - piece.firstID, firstLine: piece.line,
-                                               sha256: source.takeSegmentDigest()))
+                                               checksum: try source.takeSegmentDigest()))
                 while shards.count < targets.count, fileStart + position.offset >= targets[shards.count] { closeShard() }
                 piece = (position.offset, nextID, position.line)
             }
@@ -76,7 +77,7 @@ public enum CorpusPlanner {
             let fileDigest = try source.consumedDigest()
             pieces.append(CorpusPlan.Piece(file: fileIndex, byteRange: piece.start..<sizes[fileIndex], firstID: piece.firstID,
                                            records: nextID - piece.firstID, firstLine: piece.line,
-                                           sha256: piece.start == 0 ? fileDigest : source.takeSegmentDigest()))
+                                           checksum: try source.takeSegmentDigest()))
             guard source.bytesRead == sizes[fileIndex] else {
                 throw FreqBenchError("corpus file changed while it was planned: read \(source.bytesRead) bytes, its size was \(sizes[fileIndex])",
                                      file: url.path)

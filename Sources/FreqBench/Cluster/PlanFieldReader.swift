@@ -24,10 +24,10 @@ struct PlanFieldReader {
         return text
     }
 
-    private func digest(_ value: JSONValue?, _ field: String) throws -> [UInt8] {
+    private func digest(_ value: JSONValue?, _ field: String, bytes: Int = 32) throws -> [UInt8] {
         let text = try string(value, field)
-        guard text.utf8.count == 64, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-            throw fail("expected 64 lowercase hex digits (SHA-256)", field)
+        guard text.utf8.count == 2 * bytes, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            throw fail("expected \(2 * bytes) lowercase hex digits (\(bytes == 32 ? "SHA-256" : "XXH3-128"))", field)
         }
         return SHA256.bytes(ofHex: text)
     }
@@ -113,7 +113,7 @@ struct PlanFieldReader {
                                              firstID: try int(pieceItem["first_id"], "\(pieceField).first_id"),
                                              records: try int(pieceItem["records"], "\(pieceField).records"),
                                              firstLine: try int(pieceItem["first_line"], "\(pieceField).first_line", minimum: 1),
-                                             sha256: try digest(pieceItem["sha256"], "\(pieceField).sha256"))
+                                             checksum: try digest(pieceItem["xxh3"], "\(pieceField).xxh3", bytes: 16))
                 guard piece.firstID == pieceID else { throw fail("first id \(piece.firstID), expected \(pieceID)", pieceField) }
                 pieceID += piece.records
                 pieces.append(piece)

@@ -11,8 +11,9 @@ import Foundation
 ///
 /// With a `range`, reading starts at its first byte and the range's end is taken as the end
 /// of the file: a range shard reads its own bytes and no others (`bytesRead` says how many).
-/// Every consumed byte is fed to `digest` (SHA-256) in file order: once the parser has
-/// consumed everything, it is the digest of the whole file or range.
+/// Every consumed byte is fed, in file order, to SHA-256 (the file's digest, unless `sha256`
+/// is off: a plan's shard job checks its bytes with XXH3 only) and, once
+/// `startSegmentDigests()` is called, to XXH3-128 in segments (a plan's pieces).
 final class ByteChunkReader {
     let path: String
     private let descriptor: Int32
@@ -33,15 +34,17 @@ final class ByteChunkReader {
     /// Bytes read from the file so far.
     private(set) var bytesRead = 0
     /// SHA-256 of the consumed bytes (everything before `start`), in file order.
-    private var hasher = SHA256()
+    private var hasher: SHA256?
     /// Buffer index up to which the consumed bytes have been digested.
     private var digested = 0
-    /// SHA-256 of the consumed bytes since the last `takeSegmentDigest()` (plans cut files
-    /// into pieces and record each piece's digest), when enabled.
-    private var segmentHasher: SHA256?
+    /// XXH3-128 of the consumed bytes since the last `takeSegmentDigest()` (plans cut files
+    /// into pieces and record each piece's checksum), when enabled.
+    private var segmentHasher: XXH3Hasher?
 
-    init(url: URL, range: Range<Int>? = nil, chunkBytes: Int = 1 << 22, maximumRecordBytes: Int = 64 << 20) throws {
+    init(url: URL, range: Range<Int>? = nil, sha256: Bool = true, chunkBytes: Int = 1 << 22,
+         maximumRecordBytes: Int = 64 << 20) throws {
         path = url.path
+        hasher = sha256 ? SHA256() : nil
         descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
             throw FreqBenchError("cannot open corpus file: \(String(cString: strerror(errno)))", file: url.path)
@@ -133,26 +136,28 @@ final class ByteChunkReader {
     private func digestConsumed() {
         if start > digested {
             let bytes = UnsafeRawBufferPointer(start: buffer + digested, count: start - digested)
-            hasher.update(bytes: bytes)
+            hasher?.update(bytes: bytes)
             segmentHasher?.update(bytes: bytes)
             digested = start
         }
     }
 
-    /// Digests the consumed bytes in segments too, from here on (call before consuming any).
-    func startSegmentDigests() { segmentHasher = SHA256() }
+    /// Checksums the consumed bytes in segments too, from here on (call before consuming any).
+    func startSegmentDigests() { segmentHasher = XXH3Hasher() }
 
-    /// SHA-256 of the bytes consumed since the last call (or since `startSegmentDigests()`).
+    /// XXH3-128 of the bytes consumed since the last call (or since `startSegmentDigests()`).
     func takeSegmentDigest() -> [UInt8] {
         digestConsumed()
-        defer { segmentHasher = SHA256() }
-        return segmentHasher?.digest() ?? SHA256().digest()
+        let hasher = segmentHasher ?? XXH3Hasher()
+        defer { hasher.reset() }
+        return hasher.digest()
     }
 
-    /// SHA-256 of every byte consumed so far (the whole file or range once it is consumed).
+    /// SHA-256 of every byte consumed so far (the whole file or range once it is consumed);
+    /// empty when SHA-256 is off.
     func consumedDigest() -> [UInt8] {
         digestConsumed()
-        return hasher.digest()
+        return hasher?.digest() ?? []
     }
 
     /// Skips a UTF-8 byte order mark at the start of the file (pandas does too).

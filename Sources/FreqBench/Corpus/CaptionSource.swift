@@ -24,10 +24,10 @@ protocol CaptionSource: AnyObject {
     /// Bytes read from the file so far.
     var bytesRead: Int { get }
     /// SHA-256 of the file (or range) bytes read so far; once `next()` has returned `nil`,
-    /// of the whole file or range.
+    /// of the whole file or range (empty when the source was opened without SHA-256).
     func consumedDigest() throws -> [UInt8]
-    /// Digests the bytes in segments too, from here on (plans: call before reading).
+    /// Checksums the bytes in segments too, from here on (plans: call before reading).
     func startSegmentDigests()
-    /// SHA-256 of the bytes consumed since the last call or `startSegmentDigests()`.
-    func takeSegmentDigest() -> [UInt8]
+    /// XXH3-128 of the bytes consumed since the last call or `startSegmentDigests()`.
+    func takeSegmentDigest() throws -> [UInt8]
 }

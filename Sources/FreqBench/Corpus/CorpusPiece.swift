@@ -21,13 +21,13 @@ public struct CorpusPiece: Sendable, Equatable {
         public var fileSize: Int
         /// Sample ids the piece consumes (records, bad ones included).
         public var records: Int
-        /// SHA-256 of the piece's bytes.
-        public var sha256: [UInt8]
+        /// XXH3-128 of the piece's bytes.
+        public var checksum: [UInt8]
 
-        public init(fileSize: Int, records: Int, sha256: [UInt8]) {
+        public init(fileSize: Int, records: Int, checksum: [UInt8]) {
             self.fileSize = fileSize
             self.records = records
-            self.sha256 = sha256
+            self.checksum = checksum
         }
     }
 
@@ -47,6 +47,6 @@ public struct CorpusPieceSummary: Sendable, Equatable {
     public var bytes: Int
     /// Sample ids consumed (records, bad ones included).
     public var records: Int
-    /// SHA-256 of the piece's bytes.
+    /// SHA-256 of the piece's bytes (empty for a plan's pieces, which are checked by XXH3).
     public var sha256: [UInt8]
 }

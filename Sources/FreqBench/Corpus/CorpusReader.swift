@@ -155,13 +155,14 @@ public final class CorpusReader {
     private func finishPiece(_ finished: CaptionSource) throws {
         let piece = pieces[fileIndex]
         let summary = CorpusPieceSummary(file: piece.file, bytes: finished.bytesRead, records: nextID - pieceFirstID,
-                                         sha256: try finished.consumedDigest())
+                                         sha256: piece.expected == nil ? try finished.consumedDigest() : [])
         if let expected = piece.expected {
             let what = piece.byteRange.map { "bytes \($0.lowerBound)..<\($0.upperBound)" } ?? "the file"
-            if summary.records != expected.records || summary.sha256 != expected.sha256 {
-                throw FreqBenchError("corpus file changed since the plan: \(what) hold \(summary.records) records with SHA-256 "
-                    + "\(SHA256.hex(bytes: summary.sha256).prefix(16))…, the plan recorded \(expected.records) records with "
-                    + "\(SHA256.hex(bytes: expected.sha256).prefix(16))… (make a new plan, or restore the file)", file: piece.file.path)
+            let checksum = try finished.takeSegmentDigest()
+            if summary.records != expected.records || checksum != expected.checksum {
+                throw FreqBenchError("corpus file changed since the plan: \(what) hold \(summary.records) records with XXH3 "
+                    + "\(SHA256.hex(bytes: checksum)), the plan recorded \(expected.records) records with "
+                    + "\(SHA256.hex(bytes: expected.checksum)) (make a new plan, or restore the file)", file: piece.file.path)
             }
         }
         summaries.append(summary)
@@ -176,32 +177,34 @@ public final class CorpusReader {
         let piece = pieces[fileIndex]
         if let firstID = piece.firstID { nextID = firstID }
         pieceFirstID = nextID
-        let opened = try Self.openSource(piece, options: options, countOnly: false)
+        let opened = try Self.openSource(piece, options: options, countOnly: false, sha256: piece.expected == nil)
+        if piece.expected != nil { opened.startSegmentDigests() }
         source = opened
         return opened
     }
 
     /// A source over one piece of a corpus in `options`' format.
-    static func openSource(_ piece: CorpusPiece, options: CorpusOptions, countOnly: Bool) throws -> CaptionSource {
+    /// `sha256`: digest the bytes (a plan's shard checks its pieces with XXH3 only).
+    static func openSource(_ piece: CorpusPiece, options: CorpusOptions, countOnly: Bool, sha256: Bool = true) throws -> CaptionSource {
         let url = piece.file
         let range = piece.byteRange
         switch options.format {
         case .cc3m:
             return try DelimitedCaptionSource(url: url, format: .cc3m, column: .index(0), hasHeader: false, quoting: options.quoting,
-                                              range: range, firstLine: piece.firstLine, countOnly: countOnly)
+                                              range: range, firstLine: piece.firstLine, countOnly: countOnly, sha256: sha256)
         case .cc12m:
             return try DelimitedCaptionSource(url: url, format: .cc12m, column: .index(1), hasHeader: false, quoting: options.quoting,
-                                              range: range, firstLine: piece.firstLine, countOnly: countOnly)
+                                              range: range, firstLine: piece.firstLine, countOnly: countOnly, sha256: sha256)
         case .tsv, .csv:
             let name = options.captionColumn ?? "caption"
             let column: DelimitedCaptionSource.Column = Int(name).map { .index($0) } ?? .name(name)
             let hasHeader: Bool
             if case .name = column { hasHeader = true } else { hasHeader = options.hasHeader ?? false }
             return try DelimitedCaptionSource(url: url, format: options.format, column: column, hasHeader: hasHeader,
-                                              quoting: options.quoting, range: range, firstLine: piece.firstLine, countOnly: countOnly)
+                                              quoting: options.quoting, range: range, firstLine: piece.firstLine, countOnly: countOnly, sha256: sha256)
         case .jsonl:
             return try JSONLinesCaptionSource(url: url, field: options.captionColumn ?? "caption", range: range,
-                                              firstLine: piece.firstLine, countOnly: countOnly)
+                                              firstLine: piece.firstLine, countOnly: countOnly, sha256: sha256)
         case .wds:
             guard range == nil else { throw FreqBenchError("WebDataset shards are read whole; a plan never splits one", file: url.path) }
             return try WebDatasetCaptionSource(url: url, jsonField: options.captionColumn)

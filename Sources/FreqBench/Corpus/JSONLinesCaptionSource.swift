@@ -15,8 +15,8 @@ final class JSONLinesCaptionSource: CaptionSource {
     /// `firstLine` is the line number at the range's start. With `countOnly`, every non-blank
     /// line yields an empty caption without being parsed (plans count records; a bad line
     /// consumes its id all the same).
-    init(url: URL, field: String, range: Range<Int>? = nil, firstLine: Int = 1, countOnly: Bool = false) throws {
-        reader = try ByteChunkReader(url: url, range: range)
+    init(url: URL, field: String, range: Range<Int>? = nil, firstLine: Int = 1, countOnly: Bool = false, sha256: Bool = true) throws {
+        reader = try ByteChunkReader(url: url, range: range, sha256: sha256)
         self.field = field
         self.countOnly = countOnly
         line = firstLine - 1

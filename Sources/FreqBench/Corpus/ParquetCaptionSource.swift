@@ -90,5 +90,5 @@ final class ParquetCaptionSource: CaptionSource {
     /// The SHA-256 of the whole file (read for it: Arrow's reads are not seen here).
     func consumedDigest() throws -> [UInt8] { try SHA256.digest(ofFile: file.url) }
     func startSegmentDigests() {}
-    func takeSegmentDigest() -> [UInt8] { (try? consumedDigest()) ?? [] }
+    func takeSegmentDigest() throws -> [UInt8] { try XXH3Hasher.digest(ofFile: file.url) }
 }

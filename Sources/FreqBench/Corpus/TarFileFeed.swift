@@ -8,6 +8,7 @@ final class TarFileFeed {
     private let buffer: UnsafeMutableRawPointer
     private let capacity = 1 << 20
     private var hasher = SHA256()
+    private var checksum: XXH3Hasher?
     private(set) var bytesRead = 0
     private var atEOF = false
     /// The last read error, for the message libarchive reports.
@@ -35,6 +36,7 @@ final class TarFileFeed {
             let count = Foundation.read(descriptor, buffer, capacity)
             if count > 0 {
                 hasher.update(bytes: UnsafeRawBufferPointer(start: buffer, count: count))
+                checksum?.update(bytes: UnsafeRawBufferPointer(start: buffer, count: count))
                 bytesRead += count
                 return count
             }
@@ -43,6 +45,16 @@ final class TarFileFeed {
             readError = String(cString: strerror(errno))
             return -1
         }
+    }
+
+    /// Checksums the bytes with XXH3-128 too, from here on (call before reading).
+    func startChecksum() { checksum = XXH3Hasher() }
+
+    /// The XXH3-128 of the whole file (see `digestOfWholeFile`).
+    func checksumOfWholeFile() throws -> [UInt8] {
+        if checksum == nil { throw FreqBenchError("internal: no checksum was started", file: path) }
+        _ = try digestOfWholeFile()
+        return checksum?.digest() ?? []
     }
 
     /// The SHA-256 of the whole file: the bytes libarchive did not ask for (after the end

@@ -64,8 +64,8 @@ final class WebDatasetCaptionSource: CaptionSource {
     var bytesRead: Int { feed.bytesRead }
     func consumedDigest() throws -> [UInt8] { try feed.digestOfWholeFile() }
     /// Never split: a segment is the whole file.
-    func startSegmentDigests() {}
-    func takeSegmentDigest() -> [UInt8] { (try? feed.digestOfWholeFile()) ?? [] }
+    func startSegmentDigests() { feed.startChecksum() }
+    func takeSegmentDigest() throws -> [UInt8] { try feed.checksumOfWholeFile() }
 
     func next() throws -> SourceRecord? {
         if let truncation {
