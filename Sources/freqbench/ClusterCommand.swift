@@ -24,8 +24,10 @@ struct ClusterRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Submit a plan's unfinished shards as a Slurm job array, and the merge after it (afterok).",
         discussion: """
-            Each array task runs `freqbench index text --plan PLAN.json --shard $SLURM_ARRAY_TASK_ID`; \
-            the merge job (`--dependency=afterok:<array>`) runs `freqbench index merge` into OUT. The \
+            Each array task runs `freqbench index text|annotate --plan PLAN.json --shard $SLURM_ARRAY_TASK_ID` \
+            (or `index image` for a tag-probability plan, --job index-image --thresholds T); the merge job \
+            (`--dependency=afterok:<array>`) runs `freqbench index merge` into OUT (an index directory, or \
+            the NOUNS.jsonl file for --job annotate). The \
             run keeps its shard outputs, logs and scripts in OUT.cluster/ beside OUT. Shards already \
             complete are never submitted again: running the same command again resumes after failures, \
             and does nothing once OUT is complete. This binary, the plan, the corpus files and OUT must \
@@ -35,6 +37,8 @@ struct ClusterRunCommand: ParsableCommand {
               freqbench cluster run laion.plan.json --job index-text --annotator builtin --out laion.index \\
                   --partition cpu --cpus-per-task 8 --mem 16G --time 4:00:00 --max-running 100 --wait
               freqbench cluster run laion.plan.json --job index-text --out laion.index --dry-run
+              freqbench cluster run laion.plan.json --job annotate --annotator spacy --out laion.nouns.jsonl --wait
+              freqbench cluster run rampp.plan.json --job index-image --thresholds 0.5,0.55,0.6,0.65,0.7 --out laion.image-index --wait
             """)
 
     @Argument(help: "The plan (from `freqbench plan`).")
@@ -46,8 +50,11 @@ struct ClusterRunCommand: ParsableCommand {
     @Option(help: "Output: the merged index directory.")
     var out: String
 
-    @Option(help: "Annotator of the index-text jobs.")
+    @Option(help: "Annotator of the index-text and annotate jobs.")
     var annotator: String = AnnotatorRegistry.defaultName
+
+    @Option(help: "index-image: comma-separated thresholds, e.g. 0.5,0.55,0.6,0.65,0.7.")
+    var thresholds: String?
 
     @Option(help: "Slurm partition.") var partition: String?
     @Option(help: "CPUs per array task (also the annotator's workers).") var cpusPerTask: Int?
@@ -61,6 +68,7 @@ struct ClusterRunCommand: ParsableCommand {
     func validate() throws {
         if let cpusPerTask, cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be at least 1") }
         if let maxRunning, maxRunning < 1 { throw ValidationError("--max-running must be at least 1") }
+        if job == .indexImage, thresholds == nil { throw ValidationError("--job index-image needs --thresholds") }
         guard AnnotatorRegistry.names.contains(annotator) else {
             throw ValidationError("unknown annotator '\(annotator)' (expected \(AnnotatorRegistry.names.joined(separator: "|")))")
         }
@@ -69,7 +77,7 @@ struct ClusterRunCommand: ParsableCommand {
     func run() throws {
         let clusterRun = try ClusterRun(
             planURL: URL(fileURLWithPath: plan), job: job, output: URL(fileURLWithPath: out), annotator: annotator,
-            resources: .init(partition: partition, cpusPerTask: cpusPerTask, memory: mem, time: time, maxRunning: maxRunning),
+            thresholds: thresholds, resources: .init(partition: partition, cpusPerTask: cpusPerTask, memory: mem, time: time, maxRunning: maxRunning),
             executable: currentExecutable(), workDirectory: workDir.map { URL(fileURLWithPath: $0) })
         let (submission, arrayScript, mergeScript) = try clusterRun.submit(dryRun: dryRun)
         if dryRun {
@@ -82,11 +90,12 @@ struct ClusterRunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("cluster run: \(out) is complete; nothing to submit\n".utf8))
             return
         }
-        FileHandle.standardError.write(Data(("cluster run: submitted \(submission.shards.count) of \(clusterRun.plan.shards.count) shards"
-            + (submission.arrayJob.map { " (array job \($0))" } ?? "") + " and the merge (job \(submission.mergeJob ?? "?")); "
-            + "work directory \(clusterRun.workDirectory.path)\n").utf8))
+        let array = submission.arrayJob.map { " (array job \($0))" } ?? ""
+        let message = "cluster run: submitted \(submission.shards.count) of \(clusterRun.shardCount) shards\(array) "
+            + "and the merge (job \(submission.mergeJob ?? "?")); work directory \(clusterRun.workDirectory.path)\n"
+        FileHandle.standardError.write(Data(message.utf8))
         guard wait else { return }
-        let progress = ProgressBar("cluster run", total: clusterRun.plan.shards.count)
+        let progress = ProgressBar("cluster run", total: clusterRun.shardCount)
         var shown = 0
         let merged = try clusterRun.wait(for: submission) { done, _ in
             if done > shown { progress.advance(by: done - shown); shown = done }
@@ -131,7 +140,7 @@ struct ClusterStatusCommand: ParsableCommand {
         }
         let output = work.deletingLastPathComponent().appendingPathComponent(String(work.lastPathComponent.dropLast(".cluster".count)))
         let clusterRun = try ClusterRun(planURL: URL(fileURLWithPath: planPath), job: job, output: output, annotator: annotator,
-                                        executable: currentExecutable(), workDirectory: work)
+                                        thresholds: record["thresholds"]?.stringValue, executable: currentExecutable(), workDirectory: work)
         let shards = try clusterRun.status()
         let merged = clusterRun.isMerged
         if json {

@@ -2,6 +2,14 @@ import ArgumentParser
 import Foundation
 import FreqBench
 
+/// What `freqbench plan` plans: a caption corpus format, or `hdf5` tag probabilities.
+enum PlanInputFormat: String, ExpressibleByArgument, CaseIterable {
+    case cc3m, cc12m, tsv, csv, jsonl, wds, parquet, hdf5
+
+    /// The caption corpus format, or nil for tag probabilities.
+    var corpusFormat: CorpusFormat? { CorpusFormat(rawValue: rawValue) }
+}
+
 /// `freqbench plan CORPUS... --format F --shards N --out PLAN.json`.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,14 +20,23 @@ struct PlanCommand: ParsableCommand {
             time, SHA-256, record count and first global id, and N shards as contiguous id ranges made \
             of whole files or byte ranges that start at records. Shard jobs (`index text --plan PLAN.json \
             --shard I`) read only their own bytes and check them against the plan; `cluster run` runs \
-            them all on Slurm and merges.
+            them all on Slurm and merges. With --format hdf5 the inputs are RAM++ tag-probability files: \
+            the plan reads their metadata only and cuts the rows of all files into N ranges \
+            (`index image --plan PLAN.json --shard I`, `cluster run --job index-image`).
 
-            Example:
-              freqbench plan laion/ --format tsv --caption-column caption --shards 64 --out laion.plan.json
+            Examples:
+              freqbench plan laion/ --format parquet --shards 64 --out laion.plan.json
               freqbench cluster run laion.plan.json --job index-text --annotator builtin --out laion.index --wait
+              freqbench plan rampp/*.h5 --format hdf5 --shards 16 --out rampp.plan.json
             """)
 
-    @OptionGroup var input: CorpusArguments
+    @Argument(help: "Corpus files or directories (a directory = its files sorted by name), or tag-probability HDF5 files.")
+    var corpus: [String]
+
+    @Option(help: "Input format: a caption corpus format, or hdf5 (tag probabilities).")
+    var format: PlanInputFormat
+
+    @OptionGroup var reading: CorpusReadingArguments
 
     @Option(help: "Number of shards.")
     var shards: Int
@@ -32,8 +49,16 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
+        let paths = corpus.map { URL(fileURLWithPath: $0) }
+        guard let corpusFormat = format.corpusFormat else {
+            let plan = try TagProbabilityPlan.plan(paths: paths, shardCount: shards)
+            try plan.write(to: URL(fileURLWithPath: out))
+            FileHandle.standardError.write(Data(("plan: \(plan.files.count) tag-probability files, \(plan.rowCount) rows, "
+                + "\(plan.shards.count) shards of \(plan.shards.map(\.count).min() ?? 0)–\(plan.shards.map(\.count).max() ?? 0) rows -> \(out)\n").utf8))
+            return
+        }
         let start = ContinuousClock.now
-        let plan = try CorpusPlanner.plan(paths: input.paths, options: input.options, shardCount: shards,
+        let plan = try CorpusPlanner.plan(paths: paths, options: reading.options(format: corpusFormat), shardCount: shards,
                                           progress: ProgressBar("plan"))
         let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
         try plan.write(to: URL(fileURLWithPath: out))

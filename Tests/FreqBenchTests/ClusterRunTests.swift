@@ -86,3 +86,92 @@ struct ClusterRunTests {
         #expect(ClusterRun.arraySpecification([5]) == "5")
     }
 }
+
+/// The other shard jobs of a plan, without Slurm: annotate shards and image shards merge into
+/// exactly what a single run writes.
+@Suite("Plan shard jobs: annotate and image")
+struct PlanShardJobTests {
+    @Test("annotate shards of a plan, merged, equal the annotate output of the whole corpus; a missing or foreign shard is refused")
+    func annotateShards() throws {
+        let directory = try TemporaryDirectory.make()
+        let files = try CorpusPlanTests.makeCorpus(in: directory, seed: 4)
+        let options = CorpusOptions(format: .cc3m)
+        let whole = directory.appendingPathComponent("whole.jsonl")
+        _ = try NounsFile.write(try CorpusReader(paths: files, options: options), annotator: WordAnnotator(), to: whole)
+        let plan = try CorpusPlanner.plan(paths: files, options: options, shardCount: 4)
+        var shards: [URL] = []
+        for shard in plan.shards.indices {
+            let url = directory.appendingPathComponent("shard-\(shard)")
+            _ = try AnnotationShards.write(plan: plan, shard: shard, annotator: WordAnnotator(), batchSize: 50, to: url)
+            #expect(AnnotationShards.isShard(url))
+            #expect(ShardCompletion.isComplete(url, planDigest: plan.digest, shard: shard, annotator: WordAnnotator().identity))
+            shards.append(url)
+        }
+        let merged = directory.appendingPathComponent("merged.jsonl")
+        let digest = try AnnotationShards.merge(shards.reversed(), into: merged)
+        #expect(try Data(contentsOf: merged) == Data(contentsOf: whole))
+        #expect(digest == (try SHA256.digest(ofFile: whole)))
+        #expect(throws: FreqBenchError.self) { try AnnotationShards.merge(Array(shards.dropLast()), into: directory.appendingPathComponent("x.jsonl")) }
+        let other = try CorpusPlanner.plan(paths: Array(files.dropFirst()), options: options, shardCount: 4)
+        let foreign = directory.appendingPathComponent("foreign")
+        _ = try AnnotationShards.write(plan: other, shard: 1, annotator: WordAnnotator(), batchSize: 50, to: foreign)
+        #expect(throws: FreqBenchError.self) {
+            try AnnotationShards.merge([shards[0], foreign, shards[2], shards[3]], into: directory.appendingPathComponent("y.jsonl"))
+        }
+    }
+
+    @Test("a tag-probability plan reads metadata only, cuts rows; changed files are refused; a plan of 3 shards through Slurm equals a single image build")
+    func imagePlanThroughSlurm() throws {
+        try ClusterRunTests.requireSlurm()
+        let binary = try ClusterRunTests.executable()
+        let directory = try TemporaryDirectory.make()
+        let fixtures = DataPaths.repositoryRoot.appendingPathComponent("Fixtures/image")
+        let inputs = ["probs_float16_a.h5", "probs_float16_b.h5"].map { name -> URL in
+            let copy = directory.appendingPathComponent(name)
+            try? FileManager.default.copyItem(at: fixtures.appendingPathComponent(name), to: copy)
+            return copy
+        }
+        let plan = try TagProbabilityPlan.plan(paths: inputs, shardCount: 3)
+        #expect(plan.shards.count == 3 && plan.shards.last?.upperBound == plan.rowCount)
+        let planURL = directory.appendingPathComponent("rampp.plan.json")
+        try plan.write(to: planURL)
+        #expect(try TagProbabilityPlan.read(from: planURL) == plan)
+        let builder = ImageIndexBuilder(thresholds: try TagThreshold.list(parsing: "0.5,0.7"))
+        let single = directory.appendingPathComponent("single")
+        try builder.build(inputs, to: single)
+
+        let output = directory.appendingPathComponent("cluster.image-index")
+        let run = try ClusterRun(planURL: planURL, job: .indexImage, output: output, annotator: "builtin", thresholds: "0.5,0.7",
+                                 resources: .init(cpusPerTask: 1), executable: binary)
+        let submission = try run.submit().0
+        #expect(submission.shards == [0, 1, 2])
+        #expect(try run.wait(for: submission, interval: .milliseconds(250)))
+        #expect(try Data(contentsOf: output.appendingPathComponent(ImageIndex.fileName))
+                == Data(contentsOf: single.appendingPathComponent(ImageIndex.fileName)))
+        #expect(try run.submit().0.nothingToDo)
+        // Touching a file (same bytes, new modification time) counts as a change for a metadata-only plan.
+        try Data(contentsOf: inputs[0]).write(to: inputs[0])
+        #expect(throws: FreqBenchError.self) { try plan.checkFiles() }
+    }
+
+    @Test("annotate through Slurm: the merged NOUNS.jsonl equals a single annotate run")
+    func annotateThroughSlurm() throws {
+        try ClusterRunTests.requireSlurm()
+        let binary = try ClusterRunTests.executable()
+        let directory = try TemporaryDirectory.make()
+        let files = try CorpusPlanTests.makeCorpus(in: directory, seed: 5)
+        let options = CorpusOptions(format: .cc3m)
+        let plan = try CorpusPlanner.plan(paths: files, options: options, shardCount: 2)
+        let planURL = directory.appendingPathComponent("plan.json")
+        try plan.write(to: planURL)
+        let whole = directory.appendingPathComponent("whole.jsonl")
+        let annotator = try AnnotatorRegistry.make("builtin", options: AnnotatorOptions(workers: 1))
+        _ = try NounsFile.write(try CorpusReader(paths: files, options: options), annotator: annotator, to: whole)
+        let output = directory.appendingPathComponent("nouns.jsonl")
+        let run = try ClusterRun(planURL: planURL, job: .annotate, output: output, annotator: "builtin",
+                                 resources: .init(cpusPerTask: 1), executable: binary)
+        let submission = try run.submit().0
+        #expect(try run.wait(for: submission, interval: .milliseconds(250)))
+        #expect(try Data(contentsOf: output) == Data(contentsOf: whole))
+    }
+}

@@ -1,8 +1,9 @@
 import Foundation
 
 /// A run of a plan's shard jobs on Slurm (`freqbench cluster run`): a job array with one
-/// task per unfinished shard (`freqbench index text --plan PLAN --shard $SLURM_ARRAY_TASK_ID`)
-/// and a merge job that depends on it (`afterok`), both submitted with `sbatch`.
+/// task per unfinished shard (`freqbench index text|index image|annotate --plan PLAN --shard
+/// $SLURM_ARRAY_TASK_ID`) and a merge job that depends on it (`afterok`, `freqbench index
+/// merge`), both submitted with `sbatch`.
 ///
 /// Everything a run keeps is in its work directory, `<OUT>.cluster/` beside the output:
 /// `shards/shard-NNNNN/` (each shard's output, with its completion record), `logs/` (Slurm's
@@ -16,6 +17,8 @@ public struct ClusterRun: Sendable {
     /// The jobs a run can do.
     public enum Job: String, CaseIterable, Sendable {
         case indexText = "index-text"
+        case indexImage = "index-image"
+        case annotate
     }
 
     /// What Slurm is asked for, per array task.
@@ -38,19 +41,48 @@ public struct ClusterRun: Sendable {
     }
 
     public let planURL: URL
-    public let plan: CorpusPlan
+    /// The plan's digest, shard count and (caption plans) corpus digest.
+    public let planDigest: [UInt8]
+    public let shardCount: Int
+    private let corpusDigest: [UInt8]?
     public let job: Job
     public let output: URL
     public let annotator: String
+    /// `index-image`: the thresholds (as `index image --thresholds` takes them).
+    public let thresholds: String?
     public let resources: Resources
     /// The freqbench binary the tasks run.
     public let executable: URL
     public let workDirectory: URL
+    /// `index-image`: what its shards record in place of an annotator.
+    private var imageIdentity: AnnotatorIdentity?
 
-    public init(planURL: URL, job: Job, output: URL, annotator: String, resources: Resources = Resources(),
+    public init(planURL: URL, job: Job, output: URL, annotator: String, thresholds: String? = nil, resources: Resources = Resources(),
                 executable: URL, workDirectory: URL? = nil) throws {
         self.planURL = planURL.standardizedFileURL
-        self.plan = try CorpusPlan.read(from: planURL)
+        let kind = try TagProbabilityPlan.kind(of: planURL)
+        switch job {
+        case .indexText, .annotate:
+            guard kind == "captions" else {
+                throw FreqBenchError("job \(job.rawValue) needs a caption plan, this is a \(kind) plan", file: planURL.path)
+            }
+            let plan = try CorpusPlan.read(from: planURL)
+            planDigest = plan.digest
+            shardCount = plan.shards.count
+            corpusDigest = plan.corpusDigest
+            self.thresholds = nil
+        case .indexImage:
+            guard kind == "tag-probabilities" else {
+                throw FreqBenchError("job index-image needs a tag-probability plan (plan --format hdf5), this is a \(kind) plan", file: planURL.path)
+            }
+            guard let thresholds else { throw FreqBenchError("job index-image needs --thresholds") }
+            let plan = try TagProbabilityPlan.read(from: planURL)
+            planDigest = plan.digest
+            shardCount = plan.shards.count
+            corpusDigest = nil
+            self.thresholds = thresholds
+            imageIdentity = ShardCompletion.imageIdentity(thresholds: try TagThreshold.list(parsing: thresholds).sorted())
+        }
         self.job = job
         self.output = output.standardizedFileURL
         self.annotator = annotator
@@ -83,18 +115,29 @@ public struct ClusterRun: Sendable {
 
     /// Whether shard `shard`'s output is complete.
     public func isShardDone(_ shard: Int) -> Bool {
-        ShardCompletion.isComplete(shardDirectory(shard), planDigest: plan.digest, shard: shard, annotatorName: annotator)
+        if let imageIdentity {
+            return ShardCompletion.isComplete(shardDirectory(shard), planDigest: planDigest, shard: shard, annotator: imageIdentity)
+        }
+        return ShardCompletion.isComplete(shardDirectory(shard), planDigest: planDigest, shard: shard, annotatorName: annotator)
     }
 
     /// Whether the merged output is complete: the merge's record names this plan and the
     /// output's content digest.
     public var isMerged: Bool {
         guard let record = try? JSONParser.parse(contentsOf: mergedRecord),
-              record["plan_digest"]?.stringValue == SHA256.hex(bytes: plan.digest),
-              record["annotator"]?.stringValue == annotator,
-              let digest = record["output_sha256"]?.stringValue,
-              let index = try? TextIndex(directory: output) else { return false }
-        return SHA256.hex(bytes: index.header.bodyDigest) == digest && index.header.corpusDigest == plan.corpusDigest
+              record["plan_digest"]?.stringValue == SHA256.hex(bytes: planDigest),
+              record["annotator"]?.stringValue == (imageIdentity?.name ?? annotator),
+              imageIdentity == nil || record["annotator_version"]?.stringValue == imageIdentity?.version,
+              let digest = record["output_sha256"]?.stringValue else { return false }
+        switch job {
+        case .indexText:
+            guard let index = try? TextIndex(directory: output) else { return false }
+            return SHA256.hex(bytes: index.header.bodyDigest) == digest && index.header.corpusDigest == corpusDigest
+        case .indexImage:
+            return (try? SHA256.digest(ofFile: output.appendingPathComponent(ImageIndex.fileName))).map { SHA256.hex(bytes: $0) } == digest
+        case .annotate:
+            return (try? SHA256.digest(ofFile: output)).map { SHA256.hex(bytes: $0) } == digest
+        }
     }
 
     /// One shard's state, as `cluster status` lists it.
@@ -112,7 +155,7 @@ public struct ClusterRun: Sendable {
         let submitted = try? JSONParser.parse(contentsOf: runRecord)
         let arrayJob = submitted?["array_job"]?.stringValue
         let states = try slurm.jobStates(arrayJob.map { [$0] } ?? [])
-        return plan.shards.indices.map { shard in
+        return (0..<shardCount).map { shard in
             if isShardDone(shard) { return ShardStatus(shard: shard, state: .done) }
             let queued = arrayJob.flatMap { states["\($0)_\(shard)"] }
             if let failed = try? String(contentsOf: stateFile(shard, "failed"), encoding: .utf8) {
@@ -158,7 +201,17 @@ public struct ClusterRun: Sendable {
     /// The array script for `shards`.
     public func arrayScript(shards: [Int]) -> String {
         let list = Self.arraySpecification(shards) + (resources.maxRunning.map { "%\($0)" } ?? "")
-        let jobs = resources.cpusPerTask.map { " --jobs \($0)" } ?? ""
+        let command: String
+        switch job {
+        case .indexText:
+            command = "index text --plan \(shellQuoted(planURL.path)) --shard \"$shard\" --annotator \(shellQuoted(annotator))"
+                + (resources.cpusPerTask.map { " --jobs \($0)" } ?? "")
+        case .annotate:
+            command = "annotate --plan \(shellQuoted(planURL.path)) --shard \"$shard\" --annotator \(shellQuoted(annotator))"
+                + (resources.cpusPerTask.map { " --workers \($0)" } ?? "")
+        case .indexImage:
+            command = "index image --plan \(shellQuoted(planURL.path)) --shard \"$shard\" --thresholds \(shellQuoted(thresholds ?? ""))"
+        }
         return """
             #!/bin/bash
             # Written by `freqbench cluster run`: one task per unfinished shard of \(planURL.path).
@@ -175,8 +228,8 @@ public struct ClusterRun: Sendable {
             echo "$SLURM_ARRAY_JOB_ID ${SLURM_JOB_ID} $(hostname) $(date +%s)" > "$state.running"
             rm -f "$state.failed"
             echo "== $(date -u +%FT%TZ) job ${SLURM_JOB_ID} on $(hostname): shard $shard"
-            \(shellQuoted(executable.path)) index text --plan \(shellQuoted(planURL.path)) --shard "$shard" \\
-                --annotator \(shellQuoted(annotator))\(jobs) --out \(shellQuoted(workDirectory.path))/shards/"$name"
+            \(shellQuoted(executable.path)) \(command) \\
+                --out \(shellQuoted(workDirectory.path))/shards/"$name"
             status=$?
             if [ "$status" -ne 0 ]; then echo "$status ${SLURM_JOB_ID}" > "$state.failed"; fi
             rm -f "$state.running"
@@ -187,7 +240,7 @@ public struct ClusterRun: Sendable {
 
     /// The merge script.
     public var mergeScript: String {
-        let shards = plan.shards.indices.map { shellQuoted(shardDirectory($0).path) }.joined(separator: " \\\n    ")
+        let shards = (0..<shardCount).map { shellQuoted(shardDirectory($0).path) }.joined(separator: " \\\n    ")
         return """
             #!/bin/bash
             # Written by `freqbench cluster run`: merges the shards of \(planURL.path) once all have succeeded.
@@ -262,9 +315,10 @@ public struct ClusterRun: Sendable {
         submission.mergeJob = try slurm.submit(mergeURL, arguments: mergeArguments)
         try JSONWriter(indent: 1).write(.object([
             "plan": .string(planURL.path),
-            "plan_digest": .string(SHA256.hex(bytes: plan.digest)),
+            "plan_digest": .string(SHA256.hex(bytes: planDigest)),
             "job": .string(job.rawValue),
             "annotator": .string(annotator),
+            "thresholds": thresholds.map(JSONValue.string) ?? .null,
             "array_job": submission.arrayJob.map(JSONValue.string) ?? .null,
             "merge_job": submission.mergeJob.map(JSONValue.string) ?? .null,
             "shards": .array(todo.map { .int($0) }),
@@ -280,7 +334,7 @@ public struct ClusterRun: Sendable {
         while true {
             let states = try slurm.jobStates(jobs)
             if !states.values.contains(where: SlurmClient.isActive) { break }
-            progress?(plan.shards.indices.filter(isShardDone).count, plan.shards.count)
+            progress?((0..<shardCount).filter(isShardDone).count, shardCount)
             Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
         }
         return isMerged

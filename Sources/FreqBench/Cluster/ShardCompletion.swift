@@ -7,6 +7,8 @@ import Foundation
 /// which makes shard jobs idempotent (and a cluster run resumable).
 public struct ShardCompletion: Sendable, Equatable {
     public static let fileName = "shard.json"
+    /// The output file of an annotate shard (beside its completion record).
+    public static let nounsFileName = "nouns.jsonl"
 
     public var planDigest: [UInt8]
     public var shard: Int
@@ -47,8 +49,13 @@ public struct ShardCompletion: Sendable, Equatable {
         ])
     }
 
+    /// The identity an image shard records in place of an annotator: its thresholds.
+    public static func imageIdentity(thresholds: [TagThreshold]) -> AnnotatorIdentity {
+        AnnotatorIdentity(name: "image", version: thresholds.map(\.description).joined(separator: ","))
+    }
+
     /// Writes the record into `directory`.
-    func write(into directory: URL) throws {
+    public func write(into directory: URL) throws {
         try AtomicFile.write(JSONWriter(indent: 1).string(json) + "\n", to: directory.appendingPathComponent(Self.fileName))
     }
 
@@ -82,6 +89,10 @@ public struct ShardCompletion: Sendable, Equatable {
         guard let completion = read(in: directory), completion.planDigest == planDigest, completion.shard == shard else { return false }
         if completion.annotator.name != annotatorName { return false }
         if let index = try? TextIndex(directory: directory) { return index.header.bodyDigest == completion.outputDigest }
+        for name in [ImageIndex.fileName, nounsFileName] {
+            let file = directory.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: file.path) { return (try? SHA256.digest(ofFile: file)) == completion.outputDigest }
+        }
         return false
     }
 }

@@ -14,6 +14,8 @@ public struct ImageIndexBuilder: Sendable {
     public var allowDuplicateIDs = false
     /// Build only this shard of the rows of all files together.
     public var shard: RowShard?
+    /// Build only these rows of all files together (a plan's shard; overrides `shard`).
+    public var rowRange: Range<Int>?
     /// Approximate bytes of probabilities read per block (rounded to whole HDF5 chunks).
     public var blockBytes = ImageIndexBuilder.defaultBlockBytes
     /// Small enough that a block stays in the CPU cache between the read and the scan.
@@ -88,7 +90,7 @@ public struct ImageIndexBuilder: Sendable {
         }
         let width = first.tags.count
         let totalRows = sources.reduce(0) { $0 + $1.sampleCount }
-        let selected = shard?.rows(of: totalRows) ?? 0..<totalRows
+        let selected = rowRange?.clamped(to: 0..<totalRows) ?? shard?.rows(of: totalRows) ?? 0..<totalRows
         var runRows = 0
         var emitted = false
         var columns = TagHitColumns(width: width, thresholdCount: thresholds.count)

@@ -60,6 +60,16 @@ final class SpillFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Writes out the buffer and syncs, keeping the file (an output written through a
+    /// spill file, renamed into place afterwards).
+    func finish() throws {
+        try flush()
+        guard fsync(descriptor) == 0 else {
+            throw FreqBenchError("cannot write: \(String(cString: strerror(errno)))", file: url.path)
+        }
+        removed = true   // the caller owns the file now
+    }
+
     /// Hands every byte appended so far, in order and in pieces of at most 4 MiB, to `body`.
     func copy(to body: (UnsafeRawBufferPointer) throws -> Void) throws {
         try flush()
