@@ -79,6 +79,43 @@ struct ClusterRunTests {
         #expect(try Data(contentsOf: output2.appendingPathComponent(TextIndex.fileName)) == singleBytes)
     }
 
+    @Test("a shard job killed with SIGKILL mid-run leaves no output and no completion record; the rerun completes it")
+    func killedShardJob() throws {
+        let binary = try Self.executable()
+        let directory = try TemporaryDirectory.make()
+        // Big enough that the job is still running when it is killed.
+        var text = ""
+        for k in 0..<60_000 { text += "a photo of a red car number \(k % 97) on the road\thttp://x.invalid/\(k)\n" }
+        let file = directory.appendingPathComponent("big.tsv")
+        try Data(text.utf8).write(to: file)
+        let plan = try CorpusPlanner.plan(paths: [file], options: CorpusOptions(format: .cc3m), shardCount: 2)
+        let planURL = directory.appendingPathComponent("plan.json")
+        try plan.write(to: planURL)
+        let output = directory.appendingPathComponent("shard-0")
+        for delay in [0.3, 1.0] {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["index", "text", "--plan", planURL.path, "--shard", "0", "--annotator", "builtin", "--jobs", "1",
+                                 "--out", output.path]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal, "the job finished before it was killed (delay \(delay) s)")
+            #expect(!FileManager.default.fileExists(atPath: output.path))
+            #expect(!ShardCompletion.isComplete(output, planDigest: plan.digest, shard: 0, annotatorName: "builtin"))
+        }
+        let rerun = Process()
+        rerun.executableURL = binary
+        rerun.arguments = ["index", "text", "--plan", planURL.path, "--shard", "0", "--annotator", "builtin", "--out", output.path]
+        rerun.standardError = FileHandle.nullDevice
+        try rerun.run()
+        rerun.waitUntilExit()
+        #expect(rerun.terminationStatus == 0)
+        #expect(ShardCompletion.isComplete(output, planDigest: plan.digest, shard: 0, annotatorName: "builtin"))
+    }
+
     @Test("array index lists compress runs of shards")
     func arraySpecification() {
         #expect(ClusterRun.arraySpecification([0, 1, 2, 3]) == "0-3")
