@@ -33,7 +33,9 @@ public enum CorpusPlanner {
         var fileStarts: [Int] = [0]
         for size in sizes { fileStarts.append(fileStarts[fileStarts.count - 1] + size) }
         let total = fileStarts[fileStarts.count - 1]
-        let targets = cutTargets(total: total, shardCount: shardCount, fileStarts: fileStarts, splittable: options.format != .wds)
+        // WebDataset, parquet and compressed files are read whole: cuts inside them move to their ends.
+        let wholeFiles = [.wds, .parquet].contains(options.format) || urls.contains { DecompressingFile.compression(of: $0) != nil }
+        let targets = cutTargets(total: total, shardCount: shardCount, fileStarts: fileStarts, splittable: !wholeFiles)
 
         var files: [CorpusPlan.File] = []
         var shards: [CorpusPlan.Shard] = []
@@ -51,7 +53,7 @@ public enum CorpusPlanner {
             // Cuts at this file's start.
             while shards.count < targets.count, targets[shards.count] <= fileStart { closeShard() }
             let source = try CorpusReader.openSource(CorpusPiece(file: url), options: options, countOnly: true)
-            let cutsInside = shards.count < targets.count && targets[shards.count] < fileEnd
+            let cutsInside = !wholeFiles && shards.count < targets.count && targets[shards.count] < fileEnd
             source.startSegmentDigests()
             let fileFirstID = nextID
             var piece = (start: 0, firstID: nextID, line: 1)

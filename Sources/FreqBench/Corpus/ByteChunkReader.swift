@@ -35,6 +35,10 @@ final class ByteChunkReader {
     private(set) var bytesRead = 0
     /// SHA-256 of the consumed bytes (everything before `start`), in file order.
     private var hasher: SHA256?
+    /// Set for a compressed file: the bytes come decompressed from it.
+    private let decompressing: DecompressingFile?
+    /// The size of the file (compressed files: for `bytesRead` once read).
+    private let fileSize: Int
     /// Buffer index up to which the consumed bytes have been digested.
     private var digested = 0
     /// XXH3-128 of the consumed bytes since the last `takeSegmentDigest()` (plans cut files
@@ -48,6 +52,17 @@ final class ByteChunkReader {
         descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
             throw FreqBenchError("cannot open corpus file: \(String(cString: strerror(errno)))", file: url.path)
+        }
+        var info = stat()
+        fileSize = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
+        if DecompressingFile.compression(of: url) != nil {
+            guard range == nil || range == 0..<fileSize else {
+                close(descriptor)
+                throw FreqBenchError("a compressed file is read whole; a plan never splits one", file: url.path)
+            }
+            do { decompressing = try DecompressingFile(url: url) } catch { close(descriptor); throw error }
+        } else {
+            decompressing = nil
         }
         bufferOffset = range?.lowerBound ?? 0
         limit = range?.upperBound ?? Int.max
@@ -94,6 +109,12 @@ final class ByteChunkReader {
             buffer.deallocate()
             buffer = grown
             capacity = min(capacity * 2, maximumRecordBytes)
+        }
+        if let decompressing {
+            // Decompressed bytes: offsets count decompressed bytes, `bytesRead` the file's.
+            let count = try decompressing.read(into: buffer + end, count: capacity - end)
+            if count == 0 { atEOF = true; bytesRead = fileSize } else { end += count; bytesRead = decompressing.compressedBytesRead }
+            return
         }
         let wanted = min(capacity - end, limit - (bufferOffset + end))
         if wanted <= 0 { atEOF = true; return }
