@@ -119,7 +119,7 @@ struct ParquetCorpusTests {
         #expect(!FileManager.default.fileExists(atPath: bad.path))
     }
 
-    @Test("a plan over parquet files takes them whole; its shards merge into the single build")
+    @Test("a plan cuts parquet files between row groups; for any shard count its shards merge into the single build, and a changed value is noticed")
     func planOverParquet() throws {
         let folder = try TemporaryDirectory.make()
         let files = ["img2dataset_snappy.parquet", "laion_gzip.parquet", "img2dataset_zstd_dict_url.parquet"]
@@ -127,17 +127,39 @@ struct ParquetCorpusTests {
         let options = CorpusOptions(format: .parquet)
         let single = folder.appendingPathComponent("single")
         try TextIndexer.build(corpus: files, options: options, annotators: [WordAnnotator()], output: single)
-        let plan = try CorpusPlanner.plan(paths: files, options: options, shardCount: 2)
-        var shards: [URL] = []
-        for shard in plan.shards.indices {
-            #expect(plan.shards[shard].pieces.allSatisfy { $0.byteRange == 0..<plan.files[$0.file].size })
-            let url = folder.appendingPathComponent("shard-\(shard)")
-            try TextIndexer.build(planShard: try .init(plan: plan, index: shard), annotators: [WordAnnotator()], output: url)
-            shards.append(url)
+        var split = false
+        for count in [1, 2, 5, 9] {
+            let plan = try CorpusPlanner.plan(paths: files, options: options, shardCount: count)
+            split = split || plan.shards.flatMap(\.pieces).contains { $0.byteRange != 0..<plan.files[$0.file].size }
+            var shards: [URL] = []
+            for shard in plan.shards.indices {
+                let url = folder.appendingPathComponent("shard-\(count)-\(shard)")
+                var read = TextIndexer.ReadStatistics()
+                try TextIndexer.build(planShard: try .init(plan: plan, index: shard), annotators: [WordAnnotator()], output: url,
+                                      statistics: { read = $0 })
+                #expect(read.bytesRead <= plan.shards[shard].bytes, "shard \(shard)/\(count) read \(read.bytesRead) of \(plan.shards[shard].bytes)")
+                shards.append(url)
+            }
+            let merged = folder.appendingPathComponent("merged-\(count)")
+            try TextIndexMerger.merge(shards, into: merged)
+            #expect(try Data(contentsOf: merged.appendingPathComponent(TextIndex.fileName))
+                    == Data(contentsOf: single.appendingPathComponent(TextIndex.fileName)), "\(count) shards")
         }
-        let merged = folder.appendingPathComponent("merged")
-        try TextIndexMerger.merge(shards, into: merged)
-        #expect(try Data(contentsOf: merged.appendingPathComponent(TextIndex.fileName))
-                == Data(contentsOf: single.appendingPathComponent(TextIndex.fileName)))
+        #expect(split, "some plan cut a file between row groups")
+        // Shard pieces are checked against the values read: a different file of the same size is refused.
+        let plan = try CorpusPlanner.plan(paths: [files[0]], options: options, shardCount: 1)
+        let swapped = folder.appendingPathComponent("swapped.parquet")
+        try FileManager.default.copyItem(at: files[0], to: swapped)
+        var moved = plan
+        moved.files[0].path = swapped
+        let other = Self.directory.appendingPathComponent("corrupt_silent_snappy.parquet")
+        #expect(try CorpusReader.fileSize(other) == (try CorpusReader.fileSize(Self.directory.appendingPathComponent("bad_corrupt_page.parquet"))))
+        try? FileManager.default.removeItem(at: swapped)
+        try FileManager.default.copyItem(at: other, to: swapped)
+        moved.files[0].size = try CorpusReader.fileSize(swapped)
+        #expect(throws: FreqBenchError.self) {
+            try TextIndexer.build(planShard: try .init(plan: moved, index: 0), annotators: [WordAnnotator()],
+                                  output: folder.appendingPathComponent("swapped-shard"))
+        }
     }
 }

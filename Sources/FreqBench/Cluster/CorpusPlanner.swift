@@ -33,8 +33,9 @@ public enum CorpusPlanner {
         var fileStarts: [Int] = [0]
         for size in sizes { fileStarts.append(fileStarts[fileStarts.count - 1] + size) }
         let total = fileStarts[fileStarts.count - 1]
-        // WebDataset, parquet and compressed files are read whole: cuts inside them move to their ends.
-        let wholeFiles = [.wds, .parquet].contains(options.format) || urls.contains { DecompressingFile.compression(of: $0) != nil }
+        // WebDataset and compressed files are read whole: cuts inside them move to their ends.
+        // (Parquet files are cut between row groups.)
+        let wholeFiles = options.format == .wds || urls.contains { DecompressingFile.compression(of: $0) != nil }
         let targets = cutTargets(total: total, shardCount: shardCount, fileStarts: fileStarts, splittable: !wholeFiles)
 
         var files: [CorpusPlan.File] = []

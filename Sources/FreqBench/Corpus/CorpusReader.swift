@@ -209,8 +209,7 @@ public final class CorpusReader {
             guard range == nil else { throw FreqBenchError("WebDataset shards are read whole; a plan never splits one", file: url.path) }
             return try WebDatasetCaptionSource(url: url, jsonField: options.captionColumn)
         case .parquet:
-            guard range == nil else { throw FreqBenchError("parquet files are read whole; a plan never splits one", file: url.path) }
-            return try ParquetCaptionSource(url: url, options: options, countOnly: countOnly)
+            return try ParquetCaptionSource(url: url, options: options, byteRange: range, countOnly: countOnly)
         }
     }
 }

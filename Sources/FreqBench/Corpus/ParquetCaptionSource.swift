@@ -1,7 +1,7 @@
 import Foundation
 
-/// Reads the captions of one Parquet file with Apache Arrow (`ParquetFile`), row group by
-/// row group, as upstream's LAION loaders read them with pandas:
+/// Reads the captions of one Parquet file (or of some of its row groups) with Apache Arrow
+/// (`ParquetFile`), row group by row group, as upstream's LAION loaders read them with pandas:
 ///
 ///     df[caption].replace('', nan); df[url].replace('', nan); df.dropna(subset=[caption, url])
 ///
@@ -11,6 +11,12 @@ import Foundation
 /// first of `caption`, `TEXT`, `text` the file has; the url column to the first of `url`,
 /// `URL`. A caption that is not valid UTF-8 is a bad record (Arrow passes a string column's
 /// bytes through unchecked).
+///
+/// Plans cut parquet files at row groups. In the byte space a plan uses, row group g starts
+/// at the sum of the compressed sizes of the groups before it (from the footer); a byte
+/// range holds the groups that start inside it, and `position` is that offset, reported only
+/// between row groups. The segment checksum (XXH3-128) is over the values read: each row's
+/// caption and url, nulls marked.
 final class ParquetCaptionSource: CaptionSource {
     static let captionColumnNames = ["caption", "TEXT", "text"]
     static let urlColumnNames = ["url", "URL"]
@@ -20,13 +26,18 @@ final class ParquetCaptionSource: CaptionSource {
     private let countOnly: Bool
     private let columns: [Int]
     private let rowGroups: Range<Int>
+    /// `groupStarts[g]`: the plan offset of row group g (`groupStarts[count]` = all groups' bytes).
+    private let groupStarts: [Int]
     private var group: Int
     private var batch: ParquetBatch?
     private var row = 0
-    private var fileSize: Int
+    private let fileSize: Int
     private var finished = false
+    private var checksum: XXH3Hasher?
+    /// Reading the whole file (no byte range): `bytesRead` is then the file's size.
+    private let wholeFile: Bool
 
-    init(url: URL, options: CorpusOptions, countOnly: Bool = false) throws {
+    init(url: URL, options: CorpusOptions, byteRange: Range<Int>? = nil, countOnly: Bool = false) throws {
         file = try ParquetFile(url: url)
         keepEmpty = options.keepEmpty
         self.countOnly = countOnly
@@ -51,9 +62,19 @@ final class ParquetCaptionSource: CaptionSource {
             columns.append(urlIndex)
         }
         self.columns = columns
-        rowGroups = 0..<file.rowGroupCount
+        var starts = [0]
+        for index in 0..<file.rowGroupCount { starts.append(starts[index] + max(0, file.compressedBytes(ofRowGroup: index))) }
+        groupStarts = starts
+        if let byteRange {
+            let first = starts.dropLast().firstIndex { $0 >= byteRange.lowerBound } ?? file.rowGroupCount
+            let end = starts.dropLast().firstIndex { $0 >= byteRange.upperBound } ?? file.rowGroupCount
+            rowGroups = first..<max(first, end)
+        } else {
+            rowGroups = 0..<file.rowGroupCount
+        }
         group = rowGroups.lowerBound
-        fileSize = (try? CorpusReader.fileSize(url)) ?? 0
+        fileSize = try CorpusReader.fileSize(url)
+        wholeFile = byteRange == nil
     }
 
     func next() throws -> SourceRecord? {
@@ -70,9 +91,9 @@ final class ParquetCaptionSource: CaptionSource {
             let index = row
             row += 1
             let caption = batch.value(row: index, column: 0)
-            if !keepEmpty {
-                guard let caption, !caption.isEmpty, let url = batch.value(row: index, column: 1), !url.isEmpty else { continue }
-            }
+            if let checksum { digest(batch, row: index, into: checksum) }
+            if !keepEmpty, !isKept(batch, row: index) { continue }
+            skipDroppedRows(batch)
             if countOnly { return .caption("") }
             guard let caption else { return .caption("") }
             guard let text = UTF8Text.string(validating: caption) else {
@@ -83,12 +104,56 @@ final class ParquetCaptionSource: CaptionSource {
         }
     }
 
-    /// Parquet files are read whole (by row group); plans do not split them.
-    var position: SourcePosition? { nil }
-    /// Arrow reads the asked columns' chunks, not the whole file; counted as the file's size.
-    var bytesRead: Int { finished ? fileSize : 0 }
+    /// Whether upstream keeps the row: caption and url both present and not empty.
+    private func isKept(_ batch: ParquetBatch, row: Int) -> Bool {
+        guard let caption = batch.value(row: row, column: 0), !caption.isEmpty,
+              let url = batch.value(row: row, column: 1), !url.isEmpty else { return false }
+        return true
+    }
+
+    /// Passes the dropped rows that follow a kept one in its row group, so that after the
+    /// group's last kept row the source stands at the next group's start (a plan's cut point).
+    private func skipDroppedRows(_ batch: ParquetBatch) {
+        guard !keepEmpty else { return }
+        while row < batch.rowCount, !isKept(batch, row: row) {
+            if let checksum { digest(batch, row: row, into: checksum) }
+            row += 1
+        }
+    }
+
+    /// Feeds row `row`'s values to the checksum: per column a presence byte, the length and the bytes.
+    private func digest(_ batch: ParquetBatch, row: Int, into hasher: XXH3Hasher) {
+        for column in columns.indices {
+            if let value = batch.value(row: row, column: column) {
+                var header: (UInt8, UInt64) = (1, UInt64(value.count).littleEndian)
+                withUnsafeBytes(of: &header.0) { hasher.update(bytes: $0) }
+                withUnsafeBytes(of: &header.1) { hasher.update(bytes: $0) }
+                hasher.update(bytes: UnsafeRawBufferPointer(value))
+            } else {
+                var absent: UInt8 = 0
+                withUnsafeBytes(of: &absent) { hasher.update(bytes: $0) }
+            }
+        }
+    }
+
+    /// Between row groups: the plan offset of the next group to read; inside one: nil.
+    var position: SourcePosition? {
+        if let batch, row < batch.rowCount { return nil }
+        return SourcePosition(offset: groupStarts[group], line: group + 1)
+    }
+
+    /// The compressed bytes of the row groups read (Arrow reads only the asked columns of them).
+    var bytesRead: Int {
+        if finished && wholeFile { return fileSize }
+        return groupStarts[group] - groupStarts[rowGroups.lowerBound]
+    }
+
     /// The SHA-256 of the whole file (read for it: Arrow's reads are not seen here).
     func consumedDigest() throws -> [UInt8] { try SHA256.digest(ofFile: file.url) }
-    func startSegmentDigests() {}
-    func takeSegmentDigest() throws -> [UInt8] { try XXH3Hasher.digest(ofFile: file.url) }
+    func startSegmentDigests() { checksum = XXH3Hasher() }
+    func takeSegmentDigest() throws -> [UInt8] {
+        guard let checksum else { throw FreqBenchError("internal: no checksum was started", file: file.url.path) }
+        defer { checksum.reset() }
+        return checksum.digest()
+    }
 }
