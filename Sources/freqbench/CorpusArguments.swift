@@ -26,10 +26,14 @@ struct CorpusReadingArguments: ParsableArguments {
     @Flag(help: "parquet: keep the rows upstream drops (null or empty caption or url) as empty captions.")
     var keepEmpty = false
 
+    @Option(help: "parquet: a column of each row's own id (key, SAMPLE_ID, uid); index text records it beside the global id (source-ids.fbids).")
+    var idColumn: String?
+
     /// The reader options for `format`.
     func options(format: CorpusFormat) -> CorpusOptions {
         CorpusOptions(format: format, captionColumn: captionColumn, quoting: quoting,
-                      skipBadRecords: skipBadRecords, hasHeader: header, urlColumn: urlColumn, keepEmpty: keepEmpty)
+                      skipBadRecords: skipBadRecords, hasHeader: header, urlColumn: urlColumn, keepEmpty: keepEmpty,
+                      idColumn: idColumn)
     }
 
     /// With `--skip-bad-records`, tells the user on stderr how many records were skipped and why.

@@ -163,3 +163,44 @@ struct ParquetCorpusTests {
         }
     }
 }
+
+/// `--id-column`: each row's own id beside its global id in the index.
+@Suite("Source ids")
+struct SourceIDTests {
+    @Test("index text with --id-column records each kept row's key under its global id; plan shards merge into the same file")
+    func sourceIDsOfParquet() throws {
+        let folder = try TemporaryDirectory.make()
+        let files = ["img2dataset_snappy.parquet", "img2dataset_zstd_dict_url.parquet"].map { ParquetCorpusTests.directory.appendingPathComponent($0) }
+        let options = CorpusOptions(format: .parquet, idColumn: "key")
+        let records = try ParquetCorpusTests.captions(files, options: options)
+        #expect(records.allSatisfy { $0.sourceID?.isEmpty == false })
+        let single = folder.appendingPathComponent("single")
+        try TextIndexer.build(corpus: files, options: options, annotators: [WordAnnotator()], output: single)
+        let table = try SourceIDs.Table(url: single.appendingPathComponent(SourceIDs.fileName))
+        #expect(table.firstID == 0 && table.count == records.count)
+        for record in records { #expect(table.sourceID(of: record.id) == record.sourceID) }
+        #expect(table.sourceID(of: records.count) == nil)
+        let plan = try CorpusPlanner.plan(paths: files, options: options, shardCount: 3)
+        var shards: [URL] = []
+        for shard in plan.shards.indices {
+            let url = folder.appendingPathComponent("shard-\(shard)")
+            try TextIndexer.build(planShard: try .init(plan: plan, index: shard), annotators: [WordAnnotator()], output: url)
+            shards.append(url)
+        }
+        let merged = folder.appendingPathComponent("merged")
+        try TextIndexMerger.merge(shards, into: merged)
+        for name in [TextIndex.fileName, SourceIDs.fileName] {
+            #expect(try Data(contentsOf: merged.appendingPathComponent(name)) == Data(contentsOf: single.appendingPathComponent(name)), "\(name)")
+        }
+        // A damaged table is refused, naming the file.
+        let file = merged.appendingPathComponent(SourceIDs.fileName)
+        var bytes = try Data(contentsOf: file)
+        bytes[bytes.count - 1] ^= 0x20
+        try bytes.write(to: file)
+        #expect(throws: FreqBenchError.self) { try SourceIDs.Table(url: file) }
+        #expect(throws: FreqBenchError.self) {
+            try TextIndexer.build(corpus: files, options: CorpusOptions(format: .parquet, idColumn: "nope"), annotators: [WordAnnotator()],
+                                  output: folder.appendingPathComponent("bad"))
+        }
+    }
+}

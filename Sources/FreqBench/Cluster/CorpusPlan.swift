@@ -94,6 +94,7 @@ public struct CorpusPlan: Sendable, Equatable {
                 "skip_bad_records": .bool(options.skipBadRecords),
                 "url_column": options.urlColumn.map(JSONValue.string) ?? .null,
                 "keep_empty": .bool(options.keepEmpty),
+                "id_column": options.idColumn.map(JSONValue.string) ?? .null,
             ]),
             "records": JSONValue.int(recordCount),
             "bytes": JSONValue.int(totalBytes),

@@ -62,6 +62,7 @@ struct PlanFieldReader {
         if case let .bool(flag)? = corpus["skip_bad_records"] { options.skipBadRecords = flag }
         if let column = corpus["url_column"], !column.isNull { options.urlColumn = try string(column, "corpus.url_column") }
         if case let .bool(flag)? = corpus["keep_empty"] { options.keepEmpty = flag }
+        if let column = corpus["id_column"], !column.isNull { options.idColumn = try string(column, "corpus.id_column") }
 
         var files: [CorpusPlan.File] = []
         var nextID = 0

@@ -30,4 +30,10 @@ protocol CaptionSource: AnyObject {
     func startSegmentDigests()
     /// XXH3-128 of the bytes consumed since the last call or `startSegmentDigests()`.
     func takeSegmentDigest() throws -> [UInt8]
+    /// The own id of the record `next()` returned last (`CorpusOptions.idColumn`), or nil.
+    var lastSourceID: String? { get }
+}
+
+extension CaptionSource {
+    var lastSourceID: String? { nil }
 }

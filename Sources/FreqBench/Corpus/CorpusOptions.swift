@@ -57,9 +57,13 @@ public struct CorpusOptions: Sendable, Equatable {
     public var urlColumn: String?
     /// `parquet`: keep the rows upstream drops (null or empty caption or url), as empty captions.
     public var keepEmpty: Bool
+    /// `parquet`: a column holding each row's own id (`key`, `SAMPLE_ID`, `uid`), recorded
+    /// beside the global id in indexes (`SourceIDs`).
+    public var idColumn: String?
 
     public init(format: CorpusFormat, captionColumn: String? = nil, quoting: CaptionQuoting = .csv,
-                skipBadRecords: Bool = false, hasHeader: Bool? = nil, urlColumn: String? = nil, keepEmpty: Bool = false) {
+                skipBadRecords: Bool = false, hasHeader: Bool? = nil, urlColumn: String? = nil, keepEmpty: Bool = false,
+                idColumn: String? = nil) {
         self.format = format
         self.captionColumn = captionColumn
         self.quoting = quoting
@@ -67,5 +71,6 @@ public struct CorpusOptions: Sendable, Equatable {
         self.hasHeader = hasHeader
         self.urlColumn = urlColumn
         self.keepEmpty = keepEmpty
+        self.idColumn = idColumn
     }
 }

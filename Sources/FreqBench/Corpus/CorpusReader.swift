@@ -119,8 +119,8 @@ public final class CorpusReader {
         case .jsonl, .wds, .parquet:
             break
         }
-        if options.format != .parquet, options.urlColumn != nil || options.keepEmpty {
-            throw FreqBenchError("--url-column and --keep-empty apply to --format parquet only")
+        if options.format != .parquet, options.urlColumn != nil || options.keepEmpty || options.idColumn != nil {
+            throw FreqBenchError("--url-column, --keep-empty and --id-column apply to --format parquet only")
         }
     }
 
@@ -133,7 +133,7 @@ public final class CorpusReader {
                 try finishPiece(source)
             case let .caption(caption)?:
                 defer { nextID += 1 }
-                return CorpusRecord(id: nextID, caption: caption)
+                return CorpusRecord(id: nextID, caption: caption, sourceID: source.lastSourceID)
             case let .bad(error, consumesID)?:
                 guard options.skipBadRecords else { throw error }
                 skippedRecords += 1

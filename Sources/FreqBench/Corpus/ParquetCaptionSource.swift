@@ -36,6 +36,9 @@ final class ParquetCaptionSource: CaptionSource {
     private var checksum: XXH3Hasher?
     /// Reading the whole file (no byte range): `bytesRead` is then the file's size.
     private let wholeFile: Bool
+    /// The index in `columns` of the id column (`CorpusOptions.idColumn`).
+    private var idColumn: Int?
+    private(set) var lastSourceID: String?
 
     init(url: URL, options: CorpusOptions, byteRange: Range<Int>? = nil, countOnly: Bool = false) throws {
         file = try ParquetFile(url: url)
@@ -60,6 +63,13 @@ final class ParquetCaptionSource: CaptionSource {
                                      file: url.path)
             }
             columns.append(urlIndex)
+        }
+        if let idName = options.idColumn {
+            guard let idIndex = file.columnIndex(idName) else {
+                throw FreqBenchError("no id column \"\(idName)\" (the file has \(found))", file: url.path)
+            }
+            idColumn = columns.count
+            columns.append(idIndex)
         }
         self.columns = columns
         var starts = [0]
@@ -93,6 +103,9 @@ final class ParquetCaptionSource: CaptionSource {
             let caption = batch.value(row: index, column: 0)
             if let checksum { digest(batch, row: index, into: checksum) }
             if !keepEmpty, !isKept(batch, row: index) { continue }
+            if let idColumn {
+                lastSourceID = batch.value(row: index, column: idColumn).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            }
             skipDroppedRows(batch)
             if countOnly { return .caption("") }
             guard let caption else { return .caption("") }
@@ -123,7 +136,7 @@ final class ParquetCaptionSource: CaptionSource {
 
     /// Feeds row `row`'s values to the checksum: per column a presence byte, the length and the bytes.
     private func digest(_ batch: ParquetBatch, row: Int, into hasher: XXH3Hasher) {
-        for column in columns.indices {
+        for column in columns.indices where column != idColumn {
             if let value = batch.value(row: row, column: column) {
                 var header: (UInt8, UInt64) = (1, UInt64(value.count).littleEndian)
                 withUnsafeBytes(of: &header.0) { hasher.update(bytes: $0) }

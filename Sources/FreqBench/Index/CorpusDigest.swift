@@ -47,6 +47,7 @@ public enum CorpusDigest {
             + "quoting \(options.quoting.rawValue)\nheader \(header)\n"
         if options.format == .parquet {
             text += "url-column \(options.urlColumn ?? "-")\nkeep-empty \(options.keepEmpty ? "yes" : "no")\n"
+            if let idColumn = options.idColumn { text += "id-column \(idColumn)\n" }
         }
         return text
     }

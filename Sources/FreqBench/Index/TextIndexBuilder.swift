@@ -31,11 +31,11 @@ public final class TextIndexBuilder {
     /// Writes the index directory `directory` atomically (temp directory + rename).
     @discardableResult
     public func write(to directory: URL, recordCount: Int, shard: ShardSpec, corpusDigest: [UInt8],
-                      annotator: AnnotatorIdentity) throws -> TextIndexHeader {
+                      annotator: AnnotatorIdentity, extraFiles: [URL] = []) throws -> TextIndexHeader {
         let header = TextIndexHeader(recordCount: recordCount, indexedRecordCount: indexedRecordCount, shard: shard,
                                      corpusDigest: corpusDigest, annotator: annotator)
         let terms = postings.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return try Self.writeIndexDirectory(directory, header: header) { writer in
+        return try Self.writeIndexDirectory(directory, header: header, finishing: { try Self.move(extraFiles, into: $0) }) { writer in
             for term in terms {
                 guard let ids = postings[term] else { continue }
                 try ids.withUnsafeBufferPointer { try writer.append(term: term, ids: $0) }
@@ -47,11 +47,13 @@ public final class TextIndexBuilder {
     /// indexed record count is this builder's); with a `completion`, the shard's completion
     /// record goes into the directory with it.
     @discardableResult
-    public func write(to directory: URL, header: TextIndexHeader, completion: ShardCompletion? = nil) throws -> TextIndexHeader {
+    public func write(to directory: URL, header: TextIndexHeader, completion: ShardCompletion? = nil,
+                      extraFiles: [URL] = []) throws -> TextIndexHeader {
         var header = header
         header.indexedRecordCount = indexedRecordCount
         let terms = postings.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return try Self.writeIndexDirectory(directory, header: header, completion: completion) { writer in
+        return try Self.writeIndexDirectory(directory, header: header, completion: completion,
+                                            finishing: { try Self.move(extraFiles, into: $0) }) { writer in
             for term in terms {
                 guard let ids = postings[term] else { continue }
                 try ids.withUnsafeBufferPointer { try writer.append(term: term, ids: $0) }
@@ -62,6 +64,7 @@ public final class TextIndexBuilder {
     /// Writes an index into a temporary directory beside `directory` and renames it into
     /// place; on any error the temporary directory is removed and `directory` is untouched.
     static func writeIndexDirectory(_ directory: URL, header: TextIndexHeader, completion: ShardCompletion? = nil,
+                                    finishing: ((URL) throws -> Void)? = nil,
                                     body: (TextIndexWriter) throws -> Void) throws -> TextIndexHeader {
         let parent = directory.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -77,6 +80,7 @@ public final class TextIndexBuilder {
                 writer.abandon()
                 throw error
             }
+            try finishing?(temporary)
             if var completion {
                 completion.outputDigest = written.bodyDigest
                 try completion.write(into: temporary)
@@ -86,6 +90,18 @@ public final class TextIndexBuilder {
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
+        }
+    }
+}
+
+extension TextIndexBuilder {
+    /// Moves `files` (sidecars such as `SourceIDs`) into an index's temporary directory.
+    static func move(_ files: [URL], into directory: URL) throws {
+        for file in files {
+            let target = directory.appendingPathComponent(file.lastPathComponent)
+            guard rename(file.path, target.path) == 0 else {
+                throw FreqBenchError("cannot move into the index: \(String(cString: strerror(errno)))", file: file.path)
+            }
         }
     }
 }

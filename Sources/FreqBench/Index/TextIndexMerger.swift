@@ -27,7 +27,18 @@ public enum TextIndexMerger {
         let header = TextIndexHeader(recordCount: first.recordCount,
                                      indexedRecordCount: indexes.reduce(0) { $0 + $1.header.indexedRecordCount },
                                      shard: .whole, corpusDigest: first.corpusDigest, annotator: first.annotator)
-        return try TextIndexBuilder.writeIndexDirectory(output, header: header) { writer in
+        // Source ids (`--id-column`): every shard has them or none; range shards concatenate.
+        let sourceIDFiles = indexes.map { $0.directory.appendingPathComponent(SourceIDs.fileName) }
+        let withSourceIDs = sourceIDFiles.filter { FileManager.default.fileExists(atPath: $0.path) }
+        if !withSourceIDs.isEmpty, withSourceIDs.count != indexes.count || !concatenate {
+            throw FreqBenchError("some shards have source ids (\(SourceIDs.fileName)) and others do not, or they are not range shards",
+                                 file: withSourceIDs[0].deletingLastPathComponent().path)
+        }
+        let tables = try withSourceIDs.map { try SourceIDs.Table(url: $0) }
+        return try TextIndexBuilder.writeIndexDirectory(output, header: header, finishing: { temporary in
+            guard !tables.isEmpty else { return }
+            try SourceIDs.merge(tables, into: temporary.appendingPathComponent(SourceIDs.fileName), directory: temporary)
+        }) { writer in
             var heap = Heap<TermCursor>()
             var positions = [Int](repeating: 0, count: indexes.count)
             for shard in indexes.indices where indexes[shard].termCount > 0 {

@@ -52,8 +52,10 @@ public enum TextIndexer {
         var header = TextIndexHeader(rangeShard: try ShardSpec(index: shard.index, count: plan.shards.count), idRange: planShard.idRange,
                                      recordCount: plan.recordCount, indexedRecordCount: 0, corpusDigest: plan.corpusDigest,
                                      annotator: identity)
+        let sidecar = try SourceIDSidecar(options: plan.options, beside: output, idRange: planShard.idRange)
+        defer { sidecar?.discard() }
         let read = try annotate(reader: reader, annotators: annotators, identity: identity, shard: .whole, batchSize: batchSize,
-                                progress: progress, skipped: skipped)
+                                progress: progress, sourceIDs: sidecar, skipped: skipped)
         header.indexedRecordCount = read.builder.indexedRecordCount
         statistics(ReadStatistics(bytesRead: read.bytesRead, records: read.builder.indexedRecordCount))
         var completion = ShardCompletion(planDigest: plan.digest, shard: shard.index, shardCount: plan.shards.count,
@@ -61,7 +63,8 @@ public enum TextIndexer {
         let elapsed = ContinuousClock.now - start
         completion.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         completion.peakResidentBytes = ProcessMemory.peakResidentBytes ?? 0
-        return try read.builder.write(to: output, header: header, completion: completion)
+        return try read.builder.write(to: output, header: header, completion: completion,
+                                      extraFiles: try sidecar.map { [try $0.finish(endID: planShard.idRange.upperBound)] } ?? [])
     }
 
     /// Annotates and indexes `corpus`. `annotators` holds one annotator per worker (all of
@@ -75,16 +78,23 @@ public enum TextIndexer {
                              statistics: (ReadStatistics) -> Void = { _ in },
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
+        guard options.idColumn == nil || shard.count == 1 else {
+            throw FreqBenchError("--id-column needs a whole build or a plan's range shards, not --shard I/N")
+        }
+        let sidecar = try SourceIDSidecar(options: options, beside: output, idRange: 0..<Int.max)
+        defer { sidecar?.discard() }
         let read = try annotate(reader: try CorpusReader(paths: corpus, options: options), annotators: annotators,
-                                identity: identity, shard: shard, batchSize: batchSize, progress: progress, skipped: skipped)
+                                identity: identity, shard: shard, batchSize: batchSize, progress: progress, sourceIDs: sidecar,
+                                skipped: skipped)
         statistics(ReadStatistics(bytesRead: read.bytesRead, records: read.builder.indexedRecordCount))
         return try read.builder.write(to: output, recordCount: read.recordCount, shard: shard,
-                                      corpusDigest: CorpusDigest.digest(options: options, files: read.summaries), annotator: identity)
+                                      corpusDigest: CorpusDigest.digest(options: options, files: read.summaries), annotator: identity,
+                                      extraFiles: try sidecar.map { [try $0.finish(endID: read.recordCount)] } ?? [])
     }
 
     /// Reads `reader` to its end, annotating the records of `shard` into a builder.
     private static func annotate(reader: CorpusReader, annotators: [any Annotator], identity: AnnotatorIdentity, shard: ShardSpec,
-                                 batchSize: Int, progress: ProgressBar?,
+                                 batchSize: Int, progress: ProgressBar?, sourceIDs: SourceIDSidecar? = nil,
                                  skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void) throws
         -> (builder: TextIndexBuilder, recordCount: Int, summaries: [CorpusPieceSummary], bytesRead: Int) {
         let workers = annotators.count
@@ -101,6 +111,7 @@ public enum TextIndexer {
             let batch = try batches.next()
             if batch.isEmpty { break }
             recordCount = (batch.last?.id ?? -1) + 1
+            if let sourceIDs { for record in batch { try sourceIDs.writer.add(id: record.id, sourceID: record.sourceID ?? "") } }
             let mine = shard.count == 1 ? batch : batch.filter { shard.contains($0.id) }
             let chunkSize = (mine.count + workers - 1) / max(workers, 1)
             let chunks = stride(from: 0, to: mine.count, by: max(chunkSize, 1)).map { Array(mine[$0..<min($0 + chunkSize, mine.count)]) }
