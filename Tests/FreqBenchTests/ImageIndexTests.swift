@@ -28,7 +28,7 @@ struct ImageIndexTests {
         let column = try #require(index.column(of: tag))
         var result: [String: [UInt32]] = [:]
         for (position, threshold) in index.thresholds.enumerated() {
-            result[threshold.label] = index.postings(threshold: position, tag: column)
+            result[threshold.label] = try index.postings(threshold: position, tag: column)
         }
         return result
     }
@@ -229,7 +229,7 @@ struct ImageIndexTests {
                     case .float32: threshold.isExceeded(by: Float(values[row][column]))
                     }
                 }.map { UInt32(ids[$0]) }.sorted()
-                #expect(index.postings(threshold: position, tag: column) == expected, "threshold \(threshold), tag \(column)")
+                #expect(try index.postings(threshold: position, tag: column) == expected, "threshold \(threshold), tag \(column)")
                 checked += expected.count
             }
         }
@@ -286,7 +286,7 @@ struct ImageIndexTests {
         try ImageIndexWriter.write(try allowing.build([a, b]), to: out)
         let index = try ImageIndex.open(out)
         #expect(index.duplicateIDsAllowed)
-        #expect(index.postings(threshold: 0, tag: 0) == [1, 2, 2])
+        #expect(try index.postings(threshold: 0, tag: 0) == [1, 2, 2])
         let merged = directory.appendingPathComponent("merged-allowed")
         try ImageIndexMerger.merge([shardA, shardB], to: merged, allowDuplicateIDs: true)
         #expect(try bytes(merged) == bytes(out))

@@ -18,14 +18,14 @@ struct TextIndexTests {
             var bytes: [UInt8] = []
             ids.withUnsafeBufferPointer { PostingsCodec.encode($0, into: &bytes) }
             bytes.append(contentsOf: [UInt8](repeating: 0, count: PostingsCodec.readPadding))
-            let decoded = bytes.withUnsafeBytes { raw -> [UInt32] in
+            let decoded = try bytes.withUnsafeBytes { raw -> [UInt32] in
                 guard let base = raw.baseAddress else { return [] }
                 let list = PostingList(count: ids.count, bytes: base)
                 #expect(list.encodedSize == bytes.count - PostingsCodec.readPadding)
                 var probe = list.makeProbe()
-                let probed = (0..<ids.count).filter { probe.contains(ids[$0]) }.count
+                let probed = try (0..<ids.count).filter { try probe.contains(ids[$0]) }.count
                 #expect(probed == ids.count)
-                return list.decoded()
+                return try list.decoded()
             }
             #expect(decoded == ids)
         }

@@ -62,7 +62,7 @@ public enum TextIndexMerger {
                     }
                 } else {
                     merged.removeAll(keepingCapacity: true)
-                    for list in group { merged.append(contentsOf: list.decoded()) }
+                    for list in group { merged.append(contentsOf: try list.decoded()) }
                     merged.sort()   // N sorted runs
                     for k in merged.indices.dropFirst() where merged[k] == merged[k - 1] {
                         throw FreqBenchError("shards overlap: record \(merged[k]) has term '\(String(decoding: key, as: UTF8.self))' in two shards",
