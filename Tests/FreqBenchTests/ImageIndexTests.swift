@@ -292,6 +292,49 @@ struct ImageIndexTests {
         #expect(try bytes(merged) == bytes(out))
     }
 
+    @Test("a repeated sample id is an error even when none of its rows has a tag above the threshold")
+    func duplicateIDsWithoutHits() throws {
+        let directory = try TemporaryDirectory.make()
+        let builder = ImageIndexBuilder(thresholds: [try TagThreshold(0.7)])
+        func expectRepeat(_ files: [URL], _ id: UInt32, _ places: [String], shard: String? = nil,
+                          sourceLocation: SourceLocation = #_sourceLocation) throws {
+            var sharded = builder
+            if let shard { sharded.shard = try RowShard(parsing: shard) }
+            #expect(sourceLocation: sourceLocation) { _ = try sharded.build(files) } throws: { error in
+                let text = "\(error)"
+                return text.contains("sample id \(id) occurs more than once") && places.allSatisfy(text.contains) && text.contains("--allow-duplicate-ids")
+            }
+        }
+        // One file, the repeated id's rows both below the threshold.
+        let one = directory.appendingPathComponent("one.h5")
+        try TagProbabilityFile.write(one, float16: [[0.9], [0.1], [0.2], [0.95]], ids: [1, 5, 5, 9], tags: ["dog"])
+        try expectRepeat([one], 5, ["one.h5 row 1", "one.h5 row 2"])
+        // Ids not in order, the repeat far apart.
+        let shuffled = directory.appendingPathComponent("shuffled.h5")
+        try TagProbabilityFile.write(shuffled, float16: [[0.1], [0.9], [0.1], [0.9], [0.1]], ids: [40, 3, 17, 8, 3], tags: ["dog"])
+        try expectRepeat([shuffled], 3, ["shuffled.h5 row 1", "shuffled.h5 row 4"])
+        // Two files whose id ranges overlap; the shared id has no tag in either.
+        let a = directory.appendingPathComponent("a.h5"), b = directory.appendingPathComponent("b.h5")
+        try TagProbabilityFile.write(a, float16: [[0.9], [0.1], [0.9]], ids: [10, 20, 30], tags: ["dog"])
+        try TagProbabilityFile.write(b, float16: [[0.9], [0.3], [0.9]], ids: [25, 20, 35], tags: ["dog"])
+        try expectRepeat([a, b], 20, ["a.h5 row 1", "b.h5 row 1"])
+        // Each shard finds a repeat that lies in the other shard's rows.
+        try expectRepeat([a, b], 20, ["a.h5 row 1", "b.h5 row 1"], shard: "0/2")
+        try expectRepeat([a, b], 20, ["a.h5 row 1", "b.h5 row 1"], shard: "1/2")
+
+        // Distinct ids in any order, and overlapping ranges without a shared id, are fine.
+        let c = directory.appendingPathComponent("c.h5")
+        try TagProbabilityFile.write(c, float16: [[0.9], [0.1], [0.9]], ids: [27, 12, 33], tags: ["dog"])
+        let index = directory.appendingPathComponent("index")
+        try ImageIndexWriter.write(try builder.build([a, c]), to: index)
+        #expect(try ImageIndex.open(index).postings(threshold: 0, tag: 0) == [10, 27, 30, 33])
+        // --allow-duplicate-ids keeps them.
+        var allowing = builder
+        allowing.allowDuplicateIDs = true
+        #expect(try allowing.build([one]).sampleCount == 4)
+        #expect(try allowing.build([a, b]).sampleCount == 6)
+    }
+
     func expectError(_ url: URL, _ parts: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(sourceLocation: sourceLocation) {
             _ = try ImageIndexBuilder(thresholds: [try TagThreshold(0.5)]).build([url])

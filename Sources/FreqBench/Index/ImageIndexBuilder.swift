@@ -4,8 +4,9 @@ import Foundation
 /// pass over the probabilities, for any number of thresholds at once.
 ///
 /// Files are read in order, in blocks of whole HDF5 chunks (`blockBytes`), so memory holds one
-/// block plus the postings. A sample id that occurs twice (in one file or in two) is bad input
-/// unless `allowDuplicateIDs` is set, in which case it is kept twice, as upstream's
+/// block plus the postings. A sample id that occurs twice (in one file or in two, in any rows,
+/// whether or not they have tags: `SampleIDUniqueness` checks all of `sample_ids` first) is bad
+/// input unless `allowDuplicateIDs` is set, in which case it is kept twice, as upstream's
 /// concatenation of shard hits did (image counts count it twice, integrated counts once).
 public struct ImageIndexBuilder: Sendable {
     /// Thresholds to index (any order; stored ascending).
@@ -85,6 +86,11 @@ public struct ImageIndexBuilder: Sendable {
                 throw FreqBenchError("tag list differs from the one in \(first.url.path)",
                                      file: source.url.path, location: "dataset \(TagProbabilities.tagsDataset)")
             }
+        }
+        // The ids themselves, all rows of all files (a shard's too: a repeat may lie in another
+        // shard's rows), before the long scan; independent of which rows have tags.
+        if !allowDuplicateIDs, let repeated = try SampleIDUniqueness.firstRepeat(in: sources) {
+            throw try duplicateError(repeated, sources: sources)
         }
         let width = first.tags.count
         let totalRows = sources.reduce(0) { $0 + $1.sampleCount }
@@ -166,9 +172,13 @@ public struct ImageIndexBuilder: Sendable {
     private func duplicateError(_ id: UInt32, sources: [TagProbabilities]) throws -> FreqBenchError {
         var places: [String] = []
         for source in sources {
-            let ids = try source.readSampleIDs(0..<source.sampleCount)
-            for (row, value) in ids.enumerated() where value == id {
-                places.append("\(source.url.lastPathComponent) row \(row)")
+            var start = 0
+            while start < source.sampleCount, places.count < 10 {
+                let end = min(start + SampleIDUniqueness.chunkRows, source.sampleCount)
+                for (offset, value) in try source.readSampleIDs(start..<end).enumerated() where value == id && places.count < 10 {
+                    places.append("\(source.url.lastPathComponent) row \(start + offset)")
+                }
+                start = end
             }
         }
         return FreqBenchError(
