@@ -36,10 +36,8 @@ struct IndexMergeCommand: ParsableCommand {
     func run() throws {
         let directories = shards.map { URL(fileURLWithPath: $0) }
         let output = URL(fileURLWithPath: out)
-        for directory in directories where !FileManager.default.fileExists(atPath: directory.path) {
-            throw FreqBenchError("no such shard directory", file: directory.path)
-        }
-        if directories.allSatisfy(TextIndex.isTextIndex) {
+        let kind = try IndexKind.ofShards(directories)
+        if kind == .text {
             var planDigest: [UInt8]?
             if let plan {
                 let loaded = try CorpusPlan.read(from: URL(fileURLWithPath: plan))
@@ -69,16 +67,9 @@ struct IndexMergeCommand: ParsableCommand {
                 + "\(header.postingCount) postings -> \(out)\n").utf8))
             return
         }
-        if directories.allSatisfy(ImageIndex.isImageIndex) {
-            try ImageIndexMerger.merge(directories, to: output, allowDuplicateIDs: allowDuplicateIds)
-            return
+        if plan != nil || completionRecord != nil {
+            throw ValidationError("--plan and --completion-record apply to text range shards only; these are image index shards")
         }
-        if let notImage = directories.first(where: { !ImageIndex.isImageIndex($0) }), directories.contains(where: ImageIndex.isImageIndex) {
-            throw FreqBenchError("cannot merge an image index with another kind of index", file: notImage.path)
-        }
-        if let notText = directories.first(where: { !TextIndex.isTextIndex($0) }), directories.contains(where: TextIndex.isTextIndex) {
-            throw FreqBenchError("cannot merge a text index with another kind of index", file: notText.path)
-        }
-        throw FreqBenchError("not an index directory (no \(TextIndex.fileName) or \(ImageIndex.fileName))", file: directories.first?.path)
+        try ImageIndexMerger.merge(directories, to: output, allowDuplicateIDs: allowDuplicateIds)
     }
 }
