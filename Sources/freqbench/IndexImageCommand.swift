@@ -16,7 +16,7 @@ struct IndexImageCommand: ParsableCommand {
     @Argument(help: "Tag-probability HDF5 files, read in order.")
     var probabilities: [String]
 
-    @Option(help: "Comma-separated thresholds, e.g. 0.5,0.55,0.6,0.65,0.7.")
+    @Option(help: "Comma-separated thresholds in [0, 1), each once, e.g. 0.5,0.55,0.6,0.65,0.7.")
     var thresholds: String = "0.7"
 
     @Option(help: "Output index directory.")

@@ -403,6 +403,19 @@ struct ImageIndexTests {
         #expect(throws: FreqBenchError.self) { try TagThreshold.list(parsing: "0.5,x") }
     }
 
+    @Test("--thresholds: empty items, non-numbers, NaN, values outside [0, 1) and repeats are errors naming the item")
+    func thresholdLists() throws {
+        #expect(try TagThreshold.list(parsing: "0.7, 0.5,0.55").map(\.label) == ["0.5", "0.55", "0.7"])
+        #expect(try TagThreshold.list(parsing: "0").map(\.label) == ["0.0"])
+        for (text, item) in [("0.5,,0.7", "item 2 '' is empty"), ("0.5,", "item 2 '' is empty"), (",0.5", "item 1 '' is empty"),
+                             ("", "item 1 '' is empty"), ("0.5,x", "item 2 'x' is not a number"), ("nan", "item 1 'nan' is not a number"),
+                             ("0.5,NaN", "item 2 'NaN' is not a number"), ("0.5,1", "item 2 '1' is outside [0, 1)"),
+                             ("1.5", "item 1 '1.5' is outside [0, 1)"), ("-0.1", "item 1 '-0.1' is outside [0, 1)"),
+                             ("inf", "item 1 'inf' is outside [0, 1)"), ("0.5,0.7,0.50", "item 3 '0.50' repeats '0.5'")] {
+            #expect { try TagThreshold.list(parsing: text) } throws: { "\($0)".contains(item) }
+        }
+    }
+
     @Test("a NaN in the middle of many blocks stops the build (the reader thread is stopped, nothing hangs)")
     func nanAmongManyBlocks() throws {
         let directory = try TemporaryDirectory.make()
