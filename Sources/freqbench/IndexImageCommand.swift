@@ -28,12 +28,16 @@ struct IndexImageCommand: ParsableCommand {
     @Flag(help: "Keep a sample id that occurs twice (upstream's behaviour: image counts count it twice, integrated counts once).")
     var allowDuplicateIds = false
 
+    @Flag(help: "Read probabilities outside [0, 1] as upstream's p > h did (NaN and negative: never tagged; above 1 and +infinity: always) instead of stopping with an error.")
+    var clampProbabilities = false
+
     @Option(help: "Hits held in memory before a partial run is written and merged at the end (bounds memory: 8 bytes per hit, plus 4 per posting while a run is written).")
     var hitBudget = 16 << 20
 
     func run() throws {
         var builder = ImageIndexBuilder(thresholds: try TagThreshold.list(parsing: thresholds))
         builder.allowDuplicateIDs = allowDuplicateIds
+        builder.clampProbabilities = clampProbabilities
         builder.hitBudget = hitBudget
         if let shard { builder.shard = try RowShard(parsing: shard) }
         let files = probabilities.map { URL(fileURLWithPath: $0) }

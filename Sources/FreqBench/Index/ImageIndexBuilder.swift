@@ -13,6 +13,9 @@ public struct ImageIndexBuilder: Sendable {
     public var thresholds: [TagThreshold]
     /// Keep repeated sample ids instead of failing.
     public var allowDuplicateIDs = false
+    /// Read probabilities outside [0, 1] as upstream's `p > h` treated them (NaN and negative
+    /// values never tagged, values above 1 and +infinity always) instead of failing.
+    public var clampProbabilities = false
     /// Build only this shard of the rows of all files together.
     public var shard: RowShard?
     /// Approximate bytes of probabilities read per block (rounded to whole HDF5 chunks).
@@ -116,7 +119,7 @@ public struct ImageIndexBuilder: Sendable {
             runRows = 0
             emitted = true
         }
-        let scanner = TagThresholdScanner(thresholds: thresholds, precision: first.precision)
+        let scanner = TagThresholdScanner(thresholds: thresholds, precision: first.precision, clamp: clampProbabilities)
         guard width < 1 << 24 else { throw FreqBenchError("more than 2^24 tags", file: first.url.path, location: "dataset tags") }
         // The reads: whole chunks of each file's share of the selected rows, in order.
         var plans: [TagProbabilityBlockReader.Plan] = []
@@ -145,9 +148,8 @@ public struct ImageIndexBuilder: Sendable {
         while let block = try reader.next() {
             let source = sources[block.plan.source]
             let rows = block.plan.rows
-            let found = try scanner.scan(block.bits, rows: rows.count, width: width, into: hits) { row, column in
-                FreqBenchError("probability is NaN at row \(rows.lowerBound + row), column \(column) (tag '\(source.tags[column])')",
-                               file: source.url.path, location: "dataset \(TagProbabilities.probabilitiesDataset)")
+            let found = try scanner.scan(block.bits, rows: rows.count, width: width, into: hits) { row, column, value in
+                Self.invalidProbability(value, row: rows.lowerBound + row, column: column, source: source)
             }
             // Hits in file order, grouped by tag as they come (the reader is reading meanwhile).
             block.ids.withUnsafeBufferPointer { ids in
@@ -166,6 +168,16 @@ public struct ImageIndexBuilder: Sendable {
             if columns.count > budget { try emit() }
         }
         try emit()
+    }
+
+    /// The error for a probability outside [0, 1], naming the file, row, column and tag.
+    static func invalidProbability(_ value: Double, row: Int, column: Int, source: TagProbabilities) -> FreqBenchError {
+        let what = value.isNaN ? "NaN" : value.isInfinite ? (value < 0 ? "-infinity" : "+infinity")
+            : value < 0 ? "negative (\(value))" : "above 1 (\(value))"
+        return FreqBenchError(
+            "probability is \(what) at row \(row), column \(column) (tag '\(source.tags[column])'); expected a number in [0, 1] "
+                + "(--clamp-probabilities reads NaN and negative values as 0 and values above 1 as 1, as upstream's p > h did)",
+            file: source.url.path, location: "dataset \(TagProbabilities.probabilitiesDataset)")
     }
 
     /// An error naming where a repeated sample id occurs (read again only on this error path).
