@@ -47,6 +47,7 @@ public struct ImageIndexBuilder: Sendable {
     /// directory beside `directory`; the runs are merged at the end (`ImageIndexMerger`), which
     /// gives the bytes of a single in-memory build.
     public func build(_ files: [URL], to directory: URL, progress: ProgressBar? = nil) throws {
+        try IndexKind.checkOutput(directory)   // before the long part
         let runs = AtomicFile.temporaryURL(for: directory.appendingPathExtension("runs"))
         defer { try? FileManager.default.removeItem(at: runs) }
         var runDirectories: [URL] = []

@@ -9,6 +9,7 @@ import Foundation
 public enum ImageIndexMerger {
     public static func merge(_ shardDirectories: [URL], to output: URL, allowDuplicateIDs: Bool = false) throws {
         guard !shardDirectories.isEmpty else { throw FreqBenchError("no image index shards to merge") }
+        try IndexKind.checkOutput(output)   // before the long part
         let shards = try shardDirectories.map { try ImageIndex.open($0) }
         let first = shards[0]
         for shard in shards.dropFirst() {

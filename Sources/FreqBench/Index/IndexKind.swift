@@ -5,6 +5,18 @@ import Foundation
 public enum IndexKind: String, Sendable, Equatable {
     case text, image
 
+    /// Every entry an index directory may hold: the index file of either kind and a range
+    /// shard's completion record. An existing directory is replaced by a new index only when
+    /// it holds nothing else (`AtomicFile.replaceDirectory`), so `--out` never destroys a
+    /// directory that is not an index.
+    public static let directoryEntries: Set<String> = [TextIndex.fileName, ImageIndex.fileName, ShardCompletion.fileName]
+
+    /// Checks before a build that `directory` may receive an index: absent, empty, or an index
+    /// directory (through symbolic links); errors name the path.
+    public static func checkOutput(_ directory: URL) throws {
+        try AtomicFile.checkDirectoryOutput(directory, ownedEntries: directoryEntries)
+    }
+
     /// The kind of the index in `directory`. Errors name the directory and say what it is
     /// instead: missing, not a directory, or a directory without an index file. `role` names
     /// the directory in messages ("shard": "no such shard directory").

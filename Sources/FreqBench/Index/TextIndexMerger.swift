@@ -17,6 +17,7 @@ public enum TextIndexMerger {
     @discardableResult
     public static func merge(_ shards: [URL], into output: URL, progress: ProgressBar? = nil) throws -> TextIndexHeader {
         guard !shards.isEmpty else { throw FreqBenchError("index merge needs at least one shard") }
+        try IndexKind.checkOutput(output)   // before the long part
         let opened = try shards.map { try TextIndex(directory: $0) }
         try checkCompatible(opened)
         for index in opened { try index.verify() }

@@ -45,6 +45,7 @@ public enum TextIndexer {
                              statistics: (ReadStatistics) -> Void = { _ in },
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
+        try IndexKind.checkOutput(output)   // before the long part
         let plan = shard.plan
         let reader = try CorpusReader(pieces: try plan.readerPieces(shard: shard.index), options: plan.options)
         let planShard = plan.shards[shard.index]
@@ -71,6 +72,7 @@ public enum TextIndexer {
                              statistics: (ReadStatistics) -> Void = { _ in },
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
+        try IndexKind.checkOutput(output)   // before the long part
         let read = try annotate(reader: try CorpusReader(paths: corpus, options: options), annotators: annotators,
                                 identity: identity, shard: shard, batchSize: batchSize, progress: progress, skipped: skipped)
         statistics(ReadStatistics(bytesRead: read.bytesRead, records: read.builder.indexedRecordCount))
@@ -133,6 +135,7 @@ public enum TextIndexer {
     public static func build(corpus: [URL], options: CorpusOptions, annotations: URL, annotator: AnnotatorIdentity,
                              shard: ShardSpec = .whole, output: URL, progress: ProgressBar? = nil,
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
+        try IndexKind.checkOutput(output)   // before the long part
         let reader = try CorpusReader(paths: corpus, options: options)
         let lines = try AnnotationsReader(url: annotations)
         let builder = TextIndexBuilder()
