@@ -45,7 +45,7 @@ struct AtomicFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).sorted() == ["counts.json", "created.json"])
     }
 
-    @Test("a FIFO or a /proc/self/fd link as a file output is written into, not replaced (also by streaming writers)")
+    @Test("a FIFO as a file output is written into, and /dev/fd/N or a /proc/self/fd/N link through descriptor N; none is replaced (also by streaming writers)")
     func specialFilesAreWrittenInPlace() throws {
         let directory = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -99,6 +99,16 @@ struct AtomicFileTests {
         let count = read(ends[0], &buffer, 64)
         #expect(String(decoding: buffer[..<max(count, 0)], as: UTF8.self) == "via the descriptor")
         #expect(Self.isSymbolicLink(descriptorLink))
+        // A descriptor of a regular file (`--out /dev/stdout > log`): written at its offset, as
+        // a shell's redirection would, neither truncated nor replaced.
+        let log = directory.appendingPathComponent("log.txt")
+        let descriptor = open(log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        #expect(descriptor >= 0)
+        _ = "before\n".withCString { Foundation.write(descriptor, $0, 7) }
+        try AtomicFile.write("{}\n", to: URL(fileURLWithPath: "/dev/fd/\(descriptor)"))
+        _ = "after\n".withCString { Foundation.write(descriptor, $0, 6) }
+        close(descriptor)
+        #expect(try String(contentsOf: log, encoding: .utf8) == "before\n{}\nafter\n")
     }
 
     static func makeTextIndex(_ output: URL, captions: [String]) throws {
@@ -142,7 +152,7 @@ struct AtomicFileTests {
         #expect(mkfifo(fifo.path, 0o600) == 0)
         for (target, message) in [(home, "exists and is not an index directory (it holds 'thesis.tex')"),
                                   (file, "exists and is not a directory; refusing to replace it"),
-                                  (fifo, "exists and is not a directory (a device, FIFO or socket)")] {
+                                  (fifo, "exists and is not a directory (a device, FIFO, socket or open descriptor)")] {
             #expect { try Self.makeTextIndex(target, captions: ["dog"]) } throws: { "\($0)".hasPrefix("\(target.path): \(message)") }
             let probabilities = directory.appendingPathComponent("p.h5")
             try TagProbabilityFile.write(probabilities, float16: [[0.9]], ids: [0], tags: ["dog"])

@@ -9,9 +9,10 @@ import Synchronization
 ///   renamed into place only when complete, so a killed process leaves the old output or the new.
 /// - Symbolic links in the output's last component are followed first: the file (or index
 ///   directory) they point at is replaced, the link stays.
-/// - A file output that is a device, FIFO or socket (or `/dev/stdout`, `/proc/self/fd/N`) is
-///   written straight into (`O_WRONLY | O_TRUNC`, no rename): `--out /dev/null` leaves the
-///   device in place. A file output that is a directory is refused.
+/// - A file output that is a device, FIFO or socket is written straight into (`O_WRONLY |
+///   O_TRUNC`, no rename): `--out /dev/null` leaves the device in place. `/dev/stdout`,
+///   `/dev/fd/N` and `/proc/self/fd/N` are written through descriptor N itself, as a shell
+///   does, so its offset and mode (append) are kept. A file output that is a directory is refused.
 /// - A directory output (an index) replaces an existing directory only when it holds nothing
 ///   but the files such outputs hold (`ownedEntries`); a path that exists and is not a directory
 ///   is refused. The replacement is one `renameat2(RENAME_EXCHANGE)`: readers see the old
@@ -52,6 +53,9 @@ public enum AtomicFile {
         switch try fileDestination(url) {
         case .inPlace:
             try writeInPlace(url) { descriptor in try writeAll(data, to: descriptor, path: url.path) }
+        case .descriptor(let descriptor):
+            fflush(nil)   // what the process printed so far comes first
+            try writeAll(data, to: descriptor, path: url.path)
         case .replace(let target):
             let temporary = try startWriting(target, output: url)
             do {
@@ -81,7 +85,7 @@ public enum AtomicFile {
         switch try? fileOrDirectoryDestination(url) {
         case .replace(let target)?:
             return (try? startWriting(target, output: url)) ?? uniqueTemporary(beside: target)
-        case .inPlace?:
+        case .inPlace?, .descriptor?:
             return URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(uniqueTemporary(beside: url).lastPathComponent)
         case nil:
             return uniqueTemporary(beside: url)
@@ -100,7 +104,11 @@ public enum AtomicFile {
         switch try fileDestination(url) {
         case .inPlace:
             defer { unlink(temporary.path) }
-            try copyInPlace(from: temporary, to: url)
+            try writeInPlace(url) { try copy(temporary, to: $0, output: url) }
+        case .descriptor(let descriptor):
+            defer { unlink(temporary.path) }
+            fflush(nil)   // what the process printed so far comes first
+            try copy(temporary, to: descriptor, output: url)
         case .replace(let target):
             try commitFile(target, from: temporary, output: url)
         }
@@ -118,8 +126,10 @@ public enum AtomicFile {
     private enum Destination {
         /// Temporary file or directory + rename onto this path (symbolic links followed).
         case replace(URL)
-        /// Open the output and write into it (device, FIFO, socket, /proc/self/fd link).
+        /// Open the output and write into it (device, FIFO, socket).
         case inPlace
+        /// Write to this open descriptor of the process (/dev/stdout, /dev/fd/N, /proc/self/fd/N).
+        case descriptor(Int32)
     }
 
     private static func fileDestination(_ url: URL) throws -> Destination {
@@ -134,6 +144,7 @@ public enum AtomicFile {
     private static func fileOrDirectoryDestination(_ url: URL) throws -> Destination {
         var path = url.standardizedFileURL.path
         for _ in 0..<40 {
+            if let descriptor = ownDescriptor(path) { return .descriptor(descriptor) }
             switch kind(of: URL(fileURLWithPath: path)) {
             case .missing, .regular, .directory:
                 return .replace(URL(fileURLWithPath: path))
@@ -145,14 +156,24 @@ public enum AtomicFile {
                 guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else {
                     throw FreqBenchError("cannot read the symbolic link \(path)", file: url.path)
                 }
-                // /dev/stdout, /dev/fd/N: links into /proc/self/fd, whose targets ("pipe:[…]",
-                // or the file the shell opened) must be written through the link, not replaced.
-                if path.hasPrefix("/proc/") || target.hasPrefix("/proc/") { return .inPlace }
+                // Other links into /proc (another process's descriptors): their targets ("pipe:[…]",
+                // or a file that process opened) must be written through the link, not replaced.
+                if path.hasPrefix("/proc/") || (target.hasPrefix("/proc/") && ownDescriptor(target) == nil) { return .inPlace }
                 path = target.hasPrefix("/") ? target
                     : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(target).standardizedFileURL.path
             }
         }
         throw FreqBenchError("too many levels of symbolic links", file: url.path)
+    }
+
+    /// N, when `path` names this process's descriptor N (`/dev/fd/N`, `/proc/self/fd/N`,
+    /// `/proc/<own pid>/fd/N`) and it is open.
+    private static func ownDescriptor(_ path: String) -> Int32? {
+        for prefix in ["/dev/fd/", "/proc/self/fd/", "/proc/\(getpid())/fd/", "/proc/thread-self/fd/"] where path.hasPrefix(prefix) {
+            guard let descriptor = Int32(path.dropFirst(prefix.count)), fcntl(descriptor, F_GETFD) >= 0 else { return nil }
+            return descriptor
+        }
+        return nil
     }
 
     private enum Kind: Equatable {
@@ -178,18 +199,17 @@ public enum AtomicFile {
         try body(descriptor)
     }
 
-    private static func copyInPlace(from temporary: URL, to url: URL) throws {
+    /// Copies the file `temporary` to `descriptor`.
+    private static func copy(_ temporary: URL, to descriptor: Int32, output url: URL) throws {
         let source = open(temporary.path, O_RDONLY | O_CLOEXEC)
         guard source >= 0 else { throw failure("cannot read \(temporary.path)", output: url) }
         defer { close(source) }
-        try writeInPlace(url) { descriptor in
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
-                guard count >= 0 else { throw failure("cannot read \(temporary.path)", output: url) }
-                if count == 0 { return }
-                try writeAll(Data(buffer[..<count]), to: descriptor, path: url.path)
-            }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
+            guard count >= 0 else { throw failure("cannot read \(temporary.path)", output: url) }
+            if count == 0 { return }
+            try writeAll(Data(buffer[..<count]), to: descriptor, path: url.path)
         }
     }
 
@@ -264,7 +284,8 @@ public enum AtomicFile {
     /// `ownedEntries`.
     private static func directoryTarget(_ url: URL, ownedEntries: Set<String>?) throws -> (URL, exists: Bool) {
         guard case .replace(let target) = try fileOrDirectoryDestination(url) else {
-            throw FreqBenchError("exists and is not a directory (a device, FIFO or socket); an index is written as a directory", file: url.path)
+            throw FreqBenchError("exists and is not a directory (a device, FIFO, socket or open descriptor); an index is written as a directory",
+                                 file: url.path)
         }
         switch kind(of: target) {
         case .missing:
