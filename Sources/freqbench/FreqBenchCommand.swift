@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import FreqBench
 
 /// The `freqbench` command line: one verb per pipeline stage. Commands parse their
@@ -32,6 +33,18 @@ struct FreqBenchCommand: ParsableCommand {
     /// Tunes the allocator for bulk work (see `AllocatorTuning`), then runs the command line.
     static func main() {
         AllocatorTuning.forBulkWork()
+        installFaultInjection()
         main(nil as [String]?)
+    }
+
+    /// Crash-consistency tests only: with `FREQBENCH_FAULT_INJECTION=<stage>` (an
+    /// `AtomicFile.Stage`: written, exchanged, replaced) the process dies with `_exit(86)` when
+    /// any output reaches that stage of its replacement, as a kill there would leave it.
+    static func installFaultInjection() {
+        guard let name = ProcessInfo.processInfo.environment["FREQBENCH_FAULT_INJECTION"],
+              let stage = AtomicFile.Stage(rawValue: name) else { return }
+        AtomicFile.setFaultInjection { reached, _ in
+            if reached == stage { _exit(86) }
+        }
     }
 }

@@ -8,7 +8,7 @@ struct ImageSearchArguments: ParsableArguments {
     @Option(help: "Image threshold; must be one the image index was built with.")
     var threshold: String
 
-    @Option(help: "Concepts: an upstream-style JSON object (its keys) or a text file, one per line.")
+    @Option(help: "Concepts: an upstream-style JSON object (its keys), a JSON array of strings, or a text file, one per line.")
     var concepts: String
 
     @Option(help: "Output counts JSON.")

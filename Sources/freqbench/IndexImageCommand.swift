@@ -26,7 +26,7 @@ struct IndexImageCommand: ParsableCommand {
     @Argument(help: "Tag-probability HDF5 files, read in order (not with --plan).")
     var probabilities: [String] = []
 
-    @Option(help: "Comma-separated thresholds, e.g. 0.5,0.55,0.6,0.65,0.7.")
+    @Option(help: "Comma-separated thresholds in [0, 1), each once, e.g. 0.5,0.55,0.6,0.65,0.7.")
     var thresholds: String = "0.7"
 
     @Option(help: "Output index directory.")
@@ -40,6 +40,9 @@ struct IndexImageCommand: ParsableCommand {
 
     @Flag(help: "Keep a sample id that occurs twice (upstream's behaviour: image counts count it twice, integrated counts once).")
     var allowDuplicateIds = false
+
+    @Flag(help: "Read probabilities outside [0, 1] as upstream's p > h did (NaN and negative: never tagged; above 1 and +infinity: always) instead of stopping with an error.")
+    var clampProbabilities = false
 
     @Option(help: "Hits held in memory before a partial run is written and merged at the end (bounds memory: 8 bytes per hit, plus 4 per posting while a run is written).")
     var hitBudget = 16 << 20
@@ -57,6 +60,7 @@ struct IndexImageCommand: ParsableCommand {
         let parsedThresholds = try TagThreshold.list(parsing: thresholds)
         var builder = ImageIndexBuilder(thresholds: parsedThresholds)
         builder.allowDuplicateIDs = allowDuplicateIds
+        builder.clampProbabilities = clampProbabilities
         builder.hitBudget = hitBudget
         let output = URL(fileURLWithPath: out)
         let progress = ProgressBar("index image")

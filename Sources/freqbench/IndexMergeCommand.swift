@@ -38,10 +38,21 @@ struct IndexMergeCommand: ParsableCommand {
     func run() throws {
         let directories = shards.map { URL(fileURLWithPath: $0) }
         let output = URL(fileURLWithPath: out)
-        for directory in directories where !FileManager.default.fileExists(atPath: directory.path) {
-            throw FreqBenchError("no such shard directory", file: directory.path)
+        if !directories.isEmpty, directories.allSatisfy(AnnotationShards.isShard) {
+            let planDigest = try plan.map { try CorpusPlan.read(from: URL(fileURLWithPath: $0)).digest }
+            if let planDigest {
+                for directory in directories where ShardCompletion.read(in: directory)?.planDigest != planDigest {
+                    throw FreqBenchError("foreign shard: not a shard of \(plan ?? "")", file: directory.path)
+                }
+            }
+            let digest = try AnnotationShards.merge(directories, into: output)
+            try writeCompletionRecord(planDigest: planDigest, identity: ShardCompletion.read(in: directories[0])?.annotator,
+                                      outputDigest: digest, output: output, shards: directories.count)
+            FileHandle.standardError.write(Data("index merge: \(shards.count) annotate shards -> \(out)\n".utf8))
+            return
         }
-        if directories.allSatisfy(TextIndex.isTextIndex) {
+        let kind = try IndexKind.ofShards(directories)
+        if kind == .text {
             var planDigest: [UInt8]?
             if let plan {
                 let loaded = try CorpusPlan.read(from: URL(fileURLWithPath: plan))
@@ -63,39 +74,16 @@ struct IndexMergeCommand: ParsableCommand {
                 + "\(header.postingCount) postings -> \(out)\n").utf8))
             return
         }
-        if directories.allSatisfy(ImageIndex.isImageIndex) {
-            let planDigest = try plan.map { try TagProbabilityPlan.read(from: URL(fileURLWithPath: $0)).digest }
-            if let planDigest {
-                for directory in directories where ShardCompletion.read(in: directory)?.planDigest != planDigest {
-                    throw FreqBenchError("not a complete shard of \(plan ?? ""): its shard.json is missing or names another plan", file: directory.path)
-                }
+        let planDigest = try plan.map { try TagProbabilityPlan.read(from: URL(fileURLWithPath: $0)).digest }
+        if let planDigest {
+            for directory in directories where ShardCompletion.read(in: directory)?.planDigest != planDigest {
+                throw FreqBenchError("not a complete shard of \(plan ?? ""): its shard.json is missing or names another plan", file: directory.path)
             }
-            try ImageIndexMerger.merge(directories, to: output, allowDuplicateIDs: allowDuplicateIds)
-            try writeCompletionRecord(planDigest: planDigest, identity: ShardCompletion.read(in: directories[0])?.annotator,
-                                      outputDigest: try SHA256.digest(ofFile: output.appendingPathComponent(ImageIndex.fileName)),
-                                      output: output, shards: directories.count)
-            return
         }
-        if directories.allSatisfy(AnnotationShards.isShard) {
-            let planDigest = try plan.map { try CorpusPlan.read(from: URL(fileURLWithPath: $0)).digest }
-            if let planDigest {
-                for directory in directories where ShardCompletion.read(in: directory)?.planDigest != planDigest {
-                    throw FreqBenchError("foreign shard: not a shard of \(plan ?? "")", file: directory.path)
-                }
-            }
-            let digest = try AnnotationShards.merge(directories, into: output)
-            try writeCompletionRecord(planDigest: planDigest, identity: ShardCompletion.read(in: directories[0])?.annotator,
-                                      outputDigest: digest, output: output, shards: directories.count)
-            FileHandle.standardError.write(Data("index merge: \(shards.count) annotate shards -> \(out)\n".utf8))
-            return
-        }
-        if let notImage = directories.first(where: { !ImageIndex.isImageIndex($0) }), directories.contains(where: ImageIndex.isImageIndex) {
-            throw FreqBenchError("cannot merge an image index with another kind of index", file: notImage.path)
-        }
-        if let notText = directories.first(where: { !TextIndex.isTextIndex($0) }), directories.contains(where: TextIndex.isTextIndex) {
-            throw FreqBenchError("cannot merge a text index with another kind of index", file: notText.path)
-        }
-        throw FreqBenchError("not an index directory (no \(TextIndex.fileName) or \(ImageIndex.fileName))", file: directories.first?.path)
+        try ImageIndexMerger.merge(directories, to: output, allowDuplicateIDs: allowDuplicateIds)
+        try writeCompletionRecord(planDigest: planDigest, identity: ShardCompletion.read(in: directories[0])?.annotator,
+                                  outputDigest: try SHA256.digest(ofFile: output.appendingPathComponent(ImageIndex.fileName)),
+                                  output: output, shards: directories.count)
     }
 
     /// With --completion-record (cluster runs): what was merged, for `cluster run` to find it done.

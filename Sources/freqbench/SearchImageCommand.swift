@@ -21,6 +21,6 @@ struct SearchImageCommand: ParsableCommand {
         let search = try options.imageSearch(index: index)
         let counts = search.counts(concepts: try options.conceptList())
         try TextSearchOutput.write(counts, to: options.outputURL)
-        for concept in options.explain { print(search.explain(concept) + "\n") }
+        for concept in options.explain { print(try search.explain(concept) + "\n") }
     }
 }

@@ -15,7 +15,7 @@ struct SearchTextCommand: ParsableCommand {
             """)
 
     @Argument(help: "Index directory.") var index: String
-    @Option(help: "Concept list: JSON object (keys) or text file (one per line).") var concepts: String?
+    @Option(help: "Concept list: JSON object (keys), JSON array of strings, or text file (one per line).") var concepts: String?
     @Option(help: "A concept to count (repeatable); the counts go to stdout unless --out is given.") var concept: [String] = []
     @Option(help: "lemmatized or lowercased.") var method: String
     @Option(help: "Output counts file (JSON).") var out: String?

@@ -314,6 +314,52 @@ struct CorpusTests {
         #expect(reader.skipReasons.map(\.location) == ["line 2", "line 3", "line 5"])
     }
 
+    @Test("skipping bad records: a whole file of bad records (a wrong caption column) is an error naming the file and the first reason")
+    func skipBadRecordsFailsOnAFileWithoutGoodRecords() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = try Self.write("a dog\thttp://x/0\nsome cat\thttp://x/1\n", "good.tsv", in: directory)
+        let other = try Self.write("a bird\thttp://x/2\n", "other.tsv", in: directory)
+        func readAll(_ paths: [URL], _ options: CorpusOptions) throws -> [CorpusRecord] {
+            let reader = try CorpusReader(paths: paths, options: options)
+            var records: [CorpusRecord] = []
+            while let record = try reader.next() { records.append(record) }
+            return records
+        }
+        // Caption column 5 of a 2-column file: every record is bad.
+        let wrongColumn = CorpusOptions(format: .tsv, captionColumn: "5", skipBadRecords: true)
+        #expect { _ = try readAll([good], wrongColumn) } throws: { error in
+            let text = "\(error)"
+            return (error as? FreqBenchError)?.file == good.path && text.contains("every record of the file is bad (2 skipped")
+                && text.contains("line 1") && text.contains("missing caption column 5")
+        }
+        // Also through an index build, and when only one of several files is all bad.
+        let allBad = try Self.write(Array("\u{22}open\n".utf8) + [0xFF, 0x09, 0x75, 0x0A], "allbad.tsv", in: directory)
+        #expect {
+            try TextIndexer.build(corpus: [good, allBad, other], options: CorpusOptions(format: .cc3m, skipBadRecords: true),
+                                  annotators: [WordAnnotator()], output: directory.appendingPathComponent("index"))
+        } throws: { ($0 as? FreqBenchError)?.file == allBad.path && "\($0)".contains("every record of the file is bad (2 skipped") }
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("index").path))
+        // A plan shard's job: its pieces are the whole files here.
+        let plan = try CorpusPlanner.plan(paths: [other, good], options: wrongColumn, shardCount: 1)
+        #expect {
+            try TextIndexer.build(planShard: try .init(plan: plan, index: 0), annotators: [WordAnnotator()],
+                                  output: directory.appendingPathComponent("shard"))
+        } throws: { ($0 as? FreqBenchError)?.file == other.path && "\($0)".contains("every record of the file is bad (1 skipped") }
+        // A shard reading a part of a file: none of what it read was good.
+        let long = try Self.write((0..<400).map { "caption \($0)\thttp://x/\($0)\n" }.joined(), "long.tsv", in: directory)
+        let halves = try CorpusPlanner.plan(paths: [long], options: wrongColumn, shardCount: 2)
+        #expect(halves.shards[1].pieces.first?.byteRange.lowerBound ?? 0 > 0)
+        #expect {
+            try TextIndexer.build(planShard: try .init(plan: halves, index: 1), annotators: [WordAnnotator()],
+                                  output: directory.appendingPathComponent("half"))
+        } throws: { ($0 as? FreqBenchError)?.file == long.path && "\($0)".contains("every record of the piece is bad") }
+        // A file with some good records is fine, and so is an empty file (no records at all).
+        let empty = try Self.write("", "empty.tsv", in: directory)
+        let some = try Self.write(Array("ok\tu\n".utf8) + [0xFF, 0x09, 0x75, 0x0A], "some.tsv", in: directory)
+        #expect(try readAll([good, empty, some], CorpusOptions(format: .cc3m, skipBadRecords: true)).map(\.id) == [0, 1, 2])
+    }
+
     @Test("bad options and paths")
     func badOptions() throws {
         let directory = try TemporaryDirectory.make()

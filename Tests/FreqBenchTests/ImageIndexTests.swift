@@ -28,7 +28,7 @@ struct ImageIndexTests {
         let column = try #require(index.column(of: tag))
         var result: [String: [UInt32]] = [:]
         for (position, threshold) in index.thresholds.enumerated() {
-            result[threshold.label] = index.postings(threshold: position, tag: column)
+            result[threshold.label] = try index.postings(threshold: position, tag: column)
         }
         return result
     }
@@ -217,8 +217,12 @@ struct ImageIndexTests {
         case .float16: try TagProbabilityFile.write(url, float16: values.map { $0.map { Float16($0) } }, ids: ids, tags: tags, chunkRows: 13)
         case .float32: try TagProbabilityFile.write(url, float32: values.map { $0.map { Float($0) } }, ids: ids, tags: tags, chunkRows: 13)
         }
+        // The edge values include probabilities outside [0, 1] (negative, infinite): read as
+        // upstream's p > h read them, which `isExceeded` does too.
+        var clamping = ImageIndexBuilder(thresholds: Self.allThresholds)
+        clamping.clampProbabilities = true
         let out = directory.appendingPathComponent("index")
-        try ImageIndexWriter.write(try ImageIndexBuilder(thresholds: Self.allThresholds).build([url]), to: out)
+        try ImageIndexWriter.write(try clamping.build([url]), to: out)
         let index = try ImageIndex.open(out)
         var checked = 0
         for (position, threshold) in Self.allThresholds.enumerated() {
@@ -229,14 +233,23 @@ struct ImageIndexTests {
                     case .float32: threshold.isExceeded(by: Float(values[row][column]))
                     }
                 }.map { UInt32(ids[$0]) }.sorted()
-                #expect(index.postings(threshold: position, tag: column) == expected, "threshold \(threshold), tag \(column)")
+                #expect(try index.postings(threshold: position, tag: column) == expected, "threshold \(threshold), tag \(column)")
                 checked += expected.count
             }
         }
         #expect(checked > 1_000)
 
+        // Without clamping, the first value outside [0, 1] in row-major order stops the build.
+        let firstInvalid = (0..<(rowCount * width)).first { values[$0 / width][$0 % width] < 0 && values[$0 / width][$0 % width] != 0
+            || values[$0 / width][$0 % width] > 1 }
+        let invalidRow = (firstInvalid ?? 0) / width, invalidColumn = (firstInvalid ?? 0) % width
+        #expect(firstInvalid != nil)
+        #expect { _ = try ImageIndexBuilder(thresholds: Self.allThresholds).build([url]) } throws: {
+            "\($0)".contains("row \(invalidRow), column \(invalidColumn) (tag 't\(invalidColumn)')")
+        }
+
         // A NaN anywhere in a line (not only in the tail) is found, with its row and column.
-        var withNaN = values
+        var withNaN = values.map { $0.map { min(max($0, 0), 1) } }
         withNaN[57][40] = .nan
         let nanURL = directory.appendingPathComponent("nan.h5")
         switch precision {
@@ -286,10 +299,53 @@ struct ImageIndexTests {
         try ImageIndexWriter.write(try allowing.build([a, b]), to: out)
         let index = try ImageIndex.open(out)
         #expect(index.duplicateIDsAllowed)
-        #expect(index.postings(threshold: 0, tag: 0) == [1, 2, 2])
+        #expect(try index.postings(threshold: 0, tag: 0) == [1, 2, 2])
         let merged = directory.appendingPathComponent("merged-allowed")
         try ImageIndexMerger.merge([shardA, shardB], to: merged, allowDuplicateIDs: true)
         #expect(try bytes(merged) == bytes(out))
+    }
+
+    @Test("a repeated sample id is an error even when none of its rows has a tag above the threshold")
+    func duplicateIDsWithoutHits() throws {
+        let directory = try TemporaryDirectory.make()
+        let builder = ImageIndexBuilder(thresholds: [try TagThreshold(0.7)])
+        func expectRepeat(_ files: [URL], _ id: UInt32, _ places: [String], shard: String? = nil,
+                          sourceLocation: SourceLocation = #_sourceLocation) throws {
+            var sharded = builder
+            if let shard { sharded.shard = try RowShard(parsing: shard) }
+            #expect(sourceLocation: sourceLocation) { _ = try sharded.build(files) } throws: { error in
+                let text = "\(error)"
+                return text.contains("sample id \(id) occurs more than once") && places.allSatisfy(text.contains) && text.contains("--allow-duplicate-ids")
+            }
+        }
+        // One file, the repeated id's rows both below the threshold.
+        let one = directory.appendingPathComponent("one.h5")
+        try TagProbabilityFile.write(one, float16: [[0.9], [0.1], [0.2], [0.95]], ids: [1, 5, 5, 9], tags: ["dog"])
+        try expectRepeat([one], 5, ["one.h5 row 1", "one.h5 row 2"])
+        // Ids not in order, the repeat far apart.
+        let shuffled = directory.appendingPathComponent("shuffled.h5")
+        try TagProbabilityFile.write(shuffled, float16: [[0.1], [0.9], [0.1], [0.9], [0.1]], ids: [40, 3, 17, 8, 3], tags: ["dog"])
+        try expectRepeat([shuffled], 3, ["shuffled.h5 row 1", "shuffled.h5 row 4"])
+        // Two files whose id ranges overlap; the shared id has no tag in either.
+        let a = directory.appendingPathComponent("a.h5"), b = directory.appendingPathComponent("b.h5")
+        try TagProbabilityFile.write(a, float16: [[0.9], [0.1], [0.9]], ids: [10, 20, 30], tags: ["dog"])
+        try TagProbabilityFile.write(b, float16: [[0.9], [0.3], [0.9]], ids: [25, 20, 35], tags: ["dog"])
+        try expectRepeat([a, b], 20, ["a.h5 row 1", "b.h5 row 1"])
+        // Each shard finds a repeat that lies in the other shard's rows.
+        try expectRepeat([a, b], 20, ["a.h5 row 1", "b.h5 row 1"], shard: "0/2")
+        try expectRepeat([a, b], 20, ["a.h5 row 1", "b.h5 row 1"], shard: "1/2")
+
+        // Distinct ids in any order, and overlapping ranges without a shared id, are fine.
+        let c = directory.appendingPathComponent("c.h5")
+        try TagProbabilityFile.write(c, float16: [[0.9], [0.1], [0.9]], ids: [27, 12, 33], tags: ["dog"])
+        let index = directory.appendingPathComponent("index")
+        try ImageIndexWriter.write(try builder.build([a, c]), to: index)
+        #expect(try ImageIndex.open(index).postings(threshold: 0, tag: 0) == [10, 27, 30, 33])
+        // --allow-duplicate-ids keeps them.
+        var allowing = builder
+        allowing.allowDuplicateIDs = true
+        #expect(try allowing.build([one]).sampleCount == 4)
+        #expect(try allowing.build([a, b]).sampleCount == 6)
     }
 
     func expectError(_ url: URL, _ parts: [String], sourceLocation: SourceLocation = #_sourceLocation) {
@@ -360,6 +416,19 @@ struct ImageIndexTests {
         #expect(throws: FreqBenchError.self) { try TagThreshold.list(parsing: "0.5,x") }
     }
 
+    @Test("--thresholds: empty items, non-numbers, NaN, values outside [0, 1) and repeats are errors naming the item")
+    func thresholdLists() throws {
+        #expect(try TagThreshold.list(parsing: "0.7, 0.5,0.55").map(\.label) == ["0.5", "0.55", "0.7"])
+        #expect(try TagThreshold.list(parsing: "0").map(\.label) == ["0.0"])
+        for (text, item) in [("0.5,,0.7", "item 2 '' is empty"), ("0.5,", "item 2 '' is empty"), (",0.5", "item 1 '' is empty"),
+                             ("", "item 1 '' is empty"), ("0.5,x", "item 2 'x' is not a number"), ("nan", "item 1 'nan' is not a number"),
+                             ("0.5,NaN", "item 2 'NaN' is not a number"), ("0.5,1", "item 2 '1' is outside [0, 1)"),
+                             ("1.5", "item 1 '1.5' is outside [0, 1)"), ("-0.1", "item 1 '-0.1' is outside [0, 1)"),
+                             ("inf", "item 1 'inf' is outside [0, 1)"), ("0.5,0.7,0.50", "item 3 '0.50' repeats '0.5'")] {
+            #expect { try TagThreshold.list(parsing: text) } throws: { "\($0)".contains(item) }
+        }
+    }
+
     @Test("a NaN in the middle of many blocks stops the build (the reader thread is stopped, nothing hangs)")
     func nanAmongManyBlocks() throws {
         let directory = try TemporaryDirectory.make()
@@ -398,13 +467,77 @@ struct ImageIndexTests {
         #expect { _ = try ImageIndex.open(out) } throws: { "\($0)".contains("bad magic") }
     }
 
-    @Test("negative probabilities and -0 are never above a threshold")
+    @Test("-0 is 0; negative probabilities are an error, or with clamping never above a threshold")
     func negativeValues() throws {
         let directory = try TemporaryDirectory.make()
         let url = directory.appendingPathComponent("negative.h5")
-        try TagProbabilityFile.write(url, float16: [[-0.9], [-0.0], [0.0], [0.51]], ids: [0, 1, 2, 3], tags: ["a"])
+        try TagProbabilityFile.write(url, float16: [[-0.0], [0.0], [0.51], [-0.9]], ids: [0, 1, 2, 3], tags: ["a"])
+        #expect { _ = try ImageIndexBuilder(thresholds: [try TagThreshold(0)]).build([url]) } throws: {
+            "\($0)".contains("negative (-0.89") && "\($0)".contains("row 3, column 0")
+        }
+        var clamping = ImageIndexBuilder(thresholds: [try TagThreshold(0)])
+        clamping.clampProbabilities = true
         let out = directory.appendingPathComponent("index")
-        try ImageIndexWriter.write(try ImageIndexBuilder(thresholds: [try TagThreshold(0)]).build([url]), to: out)
-        #expect(try ImageIndex.open(out).postings(threshold: 0, tag: 0) == [3])
+        try ImageIndexWriter.write(try clamping.build([url]), to: out)
+        #expect(try ImageIndex.open(out).postings(threshold: 0, tag: 0) == [2])
+        let zeros = directory.appendingPathComponent("zeros.h5")
+        try TagProbabilityFile.write(zeros, float16: [[-0.0], [0.51]], ids: [0, 1], tags: ["a"])
+        #expect(try ImageIndexBuilder(thresholds: [try TagThreshold(0)]).build([zeros]).sampleCount == 2)
+    }
+
+    @Test("probabilities outside [0, 1] stop the build naming file, row and tag, wherever they are; --clamp-probabilities reads them as upstream's p > h",
+          arguments: [TagPrecision.float16, .float32])
+    func probabilitiesOutsideTheUnitInterval(precision: TagPrecision) throws {
+        let directory = try TemporaryDirectory.make()
+        // 37 tags: rows span whole 64-byte lines and a tail; values mostly well below the threshold.
+        let width = 37, rowCount = 12
+        let tags = (0..<width).map { "t\($0)" }
+        let smallestNegative = precision == .float16 ? -Double(Float16.leastNonzeroMagnitude) : -Double(Float.leastNonzeroMagnitude)
+        let aboveOne = precision == .float16 ? Double(Float16(1).nextUp) : Double(Float(1).nextUp)
+        let bad: [(value: Double, text: String, tagged: Bool)] = [
+            (-0.1, "negative (-0.", false), (smallestNegative, "negative (-", false), (-.infinity, "-infinity", false),
+            (1.5, "above 1 (1.5)", true), (aboveOne, "above 1 (1.0", true), (.infinity, "+infinity", true), (.nan, "NaN", false),
+        ]
+        func write(_ values: [[Double]], _ name: String) throws -> URL {
+            let url = directory.appendingPathComponent(name)
+            let ids = (0..<rowCount).map(Int64.init)
+            switch precision {
+            case .float16: try TagProbabilityFile.write(url, float16: values.map { $0.map { Float16($0) } }, ids: ids, tags: tags, chunkRows: 5)
+            case .float32: try TagProbabilityFile.write(url, float32: values.map { $0.map { Float($0) } }, ids: ids, tags: tags, chunkRows: 5)
+            }
+            return url
+        }
+        var base = (0..<rowCount).map { row in (0..<width).map { Double(($0 * 7 + row) % 40) / 100 } }
+        base[2][5] = 1        // exactly 1 is a probability (tagged)
+        base[3][6] = -0.0     // -0 is 0
+        let thresholds = try TagThreshold.list(parsing: "0.5,0.7")
+        let builder = ImageIndexBuilder(thresholds: thresholds)
+        var clamping = builder
+        clamping.clampProbabilities = true
+        #expect(try builder.build([try write(base, "base.h5")]).ids == [2, 2])   // tag 5 at both thresholds
+        // Each bad value at the start of a line, inside one, and in the row's tail.
+        for (number, entry) in bad.enumerated() {
+            for (row, column) in [(0, 0), (4, 20), (11, 36), (7, 33)] {
+                var values = base
+                values[row][column] = entry.value
+                let url = try write(values, "bad-\(number)-\(row)-\(column).h5")
+                #expect {
+                    _ = try builder.build([url])
+                } throws: { error in
+                    let text = "\(error)"
+                    return text.hasPrefix("\(url.path): dataset probs: probability is ") && text.contains(entry.text)
+                        && text.contains("row \(row), column \(column) (tag 't\(column)')") && text.contains("--clamp-probabilities")
+                }
+                let postings = try clamping.build([url])
+                let index = directory.appendingPathComponent("clamped-\(number)-\(row)-\(column)")
+                try ImageIndexWriter.write(postings, to: index)
+                let opened = try ImageIndex.open(index)
+                for position in thresholds.indices {
+                    #expect(try opened.postings(threshold: position, tag: column) == (entry.tagged ? [UInt32(row)] : []),
+                            "\(entry.text) clamped, threshold \(thresholds[position])")
+                    #expect(try opened.postings(threshold: position, tag: 5) == [2])
+                }
+            }
+        }
     }
 }

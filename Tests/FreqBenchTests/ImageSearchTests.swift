@@ -65,8 +65,8 @@ struct ImageSearchTests {
         let search = try ImageSearch(index: index, threshold: try TagThreshold(0.7))
         let counts = search.counts(concepts: ["unicorn", "dog", "sky", ""])
         #expect(Array(counts.keys) == ["dog", ""])
-        #expect(search.explain("unicorn").contains("not in the tag list"))
-        #expect(search.explain("dog").contains("Float16(0.7) = 0.7001953125"))
+        #expect(try search.explain("unicorn").contains("not in the tag list"))
+        #expect(try search.explain("dog").contains("Float16(0.7) = 0.7001953125"))
         #expect(throws: FreqBenchError.self) { try ImageSearch(index: index, threshold: try TagThreshold(0.8)) }
     }
 

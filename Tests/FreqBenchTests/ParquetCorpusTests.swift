@@ -109,7 +109,7 @@ struct ParquetCorpusTests {
         #expect(a.termCount == b.termCount && a.header.recordCount == b.header.recordCount)
         for position in 0..<a.termCount {
             let left = try a.entry(at: position), right = try b.entry(at: position)
-            #expect(left.term == right.term && left.postings.decoded() == right.postings.decoded())
+            #expect(try left.term == right.term && left.postings.decoded() == right.postings.decoded())
         }
         let bad = folder.appendingPathComponent("bad.index")
         #expect(throws: FreqBenchError.self) {

@@ -18,14 +18,14 @@ struct TextIndexTests {
             var bytes: [UInt8] = []
             ids.withUnsafeBufferPointer { PostingsCodec.encode($0, into: &bytes) }
             bytes.append(contentsOf: [UInt8](repeating: 0, count: PostingsCodec.readPadding))
-            let decoded = bytes.withUnsafeBytes { raw -> [UInt32] in
+            let decoded = try bytes.withUnsafeBytes { raw -> [UInt32] in
                 guard let base = raw.baseAddress else { return [] }
                 let list = PostingList(count: ids.count, bytes: base)
                 #expect(list.encodedSize == bytes.count - PostingsCodec.readPadding)
                 var probe = list.makeProbe()
-                let probed = (0..<ids.count).filter { probe.contains(ids[$0]) }.count
+                let probed = try (0..<ids.count).filter { try probe.contains(ids[$0]) }.count
                 #expect(probed == ids.count)
-                return list.decoded()
+                return try list.decoded()
             }
             #expect(decoded == ids)
         }
@@ -134,6 +134,35 @@ struct TextIndexTests {
         #expect(header.indexedRecordCount == 2)
         let index = try TextIndex(directory: directory.appendingPathComponent("index"))
         #expect(try index.postings(for: "cat")?.decoded() == [2])
+    }
+
+    @Test("index merge: a missing shard, a file, a folder without an index and mixed kinds are named as such")
+    func mergeShardKinds() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let corpus = directory.appendingPathComponent("c.tsv")
+        try "a dog\tu\n".write(to: corpus, atomically: false, encoding: .utf8)
+        let text = directory.appendingPathComponent("text")
+        try TextIndexer.build(corpus: [corpus], options: CorpusOptions(format: .cc3m), annotators: [WordAnnotator()], output: text)
+        let probabilities = directory.appendingPathComponent("p.h5")
+        try TagProbabilityFile.write(probabilities, float16: [[0.9]], ids: [0], tags: ["dog"])
+        let image = directory.appendingPathComponent("image")
+        try ImageIndexWriter.write(try ImageIndexBuilder(thresholds: [try TagThreshold(0.5)]).build([probabilities]), to: image)
+        let missing = directory.appendingPathComponent("nonexistent")
+        let empty = directory.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
+        func message(_ shards: [URL]) -> String {
+            do { return "kind \(try IndexKind.ofShards(shards))" } catch { return "\(error)" }
+        }
+        #expect(message([text, text]) == "kind text" && message([image]) == "kind image")
+        for first in [text, image] {
+            #expect(message([first, missing]) == "\(missing.path): no such shard directory")
+            #expect(message([first, corpus]).hasPrefix("\(corpus.path): not a directory"))
+            #expect(message([first, empty]).hasPrefix("\(empty.path): not an index directory"))
+        }
+        #expect(message([missing, text]) == "\(missing.path): no such shard directory")
+        #expect(message([text, image]) == "\(image.path): cannot merge an image index with a text index (\(text.path))")
+        #expect(message([image, text]) == "\(text.path): cannot merge a text index with an image index (\(image.path))")
     }
 
     @Test func truncatedAndCorruptedIndexesGiveClearErrors() throws {

@@ -118,6 +118,32 @@ struct TextSearchTests {
         } throws: { error in
             "\(error)".contains(bad.path) && "\(error)".contains("line 2") && "\(error)".contains("JSON string literal")
         }
+        // A JSON array of strings is the list, in order (not one text line).
+        let array = directory.appendingPathComponent("array.json")
+        try " [\"dog\", \"cat\", \"sea lion\", \"\", \"dog\"]\n".write(to: array, atomically: false, encoding: .utf8)
+        #expect(try ConceptList.read(array) == ["dog", "cat", "sea lion", "", "dog"])
+        let mixed = directory.appendingPathComponent("mixed.json")
+        try "[\"dog\", 3, \"cat\"]".write(to: mixed, atomically: false, encoding: .utf8)
+        #expect { try ConceptList.read(mixed) } throws: { "\($0)".contains(mixed.path) && "\($0)".contains("element 1 ") && "\($0)".contains("3") }
+        // No concepts at all: an error naming the file, in every form.
+        for (name, content) in [("empty-object.json", "{}"), ("empty-array.json", " [ ]"), ("blank.txt", "\n  \n")] {
+            let url = directory.appendingPathComponent(name)
+            try content.write(to: url, atomically: false, encoding: .utf8)
+            #expect { try ConceptList.read(url) } throws: { "\($0)".contains(url.path) && "\($0)".contains("no concepts") }
+        }
+        // A byte order mark is not part of the first concept, in any form and before any format.
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        for (content, expected) in [("dog\ncat\n", ["dog", "cat"]), ("[\"dog\", \"cat\"]", ["dog", "cat"]), ("{\"dog\": 1, \"cat\": 2}", ["dog", "cat"]),
+                                    ("\"dog\"\r\ncat", ["dog", "cat"])] {
+            let url = directory.appendingPathComponent("bom.txt")
+            try Data(bom + Array(content.utf8)).write(to: url)
+            #expect(try ConceptList.read(url) == expected, "UTF-8 mark before \(content)")
+            let utf16 = directory.appendingPathComponent("bom16.txt")
+            try Data([0xFF, 0xFE] + content.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: utf16)
+            #expect(try ConceptList.read(utf16) == expected, "UTF-16LE mark before \(content)")
+            try Data([0xFE, 0xFF] + content.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }).write(to: utf16)
+            #expect(try ConceptList.read(utf16) == expected, "UTF-16BE mark before \(content)")
+        }
         let letItWag = try SharedData.upstream("let_it_wag_datasets/let_it_wag_class_list.txt")
         let classes = try ConceptList.read(letItWag)
         #expect(classes.count == 290 && classes.first == "A300B4")

@@ -203,6 +203,28 @@ struct ZeroShotTests {
         #expect(outcome.fullAccuracy == 75)
     }
 
+    @Test("a class whose text features are all zero is named in a warning (its logits are all 0)")
+    func zeroTextFeaturesWarn() throws {
+        // Classes 1 and 3 have all-zero features under both prompts; class 2's cancel out.
+        let text: [Float] = [1, 0,  1, 0.1,   0, 0,  0, 0,   0, 1,  0, -1,   0, 0,  0, 0]
+        let classifier = try ZeroShotClassifier(textFeatures: text, classCount: 4, promptCount: 2, dimension: 2)
+        #expect(classifier.zeroClasses == [1, 2, 3])
+        let images = try InMemoryFeatureRows(values: [1, 0,  0.5, 0.5,  0, 1], rowCount: 3, dimension: 2)
+        let warnings = WarningLog()
+        var scorer = ZeroShotScorer()
+        scorer.warn = { warnings.append($0) }
+        let outcome = try scorer.score(images: images, labels: [0, 1, 3], classifier: classifier, classnames: ["dog", "cat", "sea lion", "bird"])
+        #expect(outcome.correctTop1 == [1, 0, 0, 0])
+        #expect(warnings.messages == [
+            "warning: 3 classes 1 \"cat\", 2 \"sea lion\", 3 \"bird\" have all-zero text features: every logit for them is 0, "
+                + "so they are almost never predicted (check the text features or the prompts)",
+        ])
+        // None: no warning.
+        let fine = try ZeroShotClassifier(textFeatures: [1, 0, 0, 1], classCount: 2, promptCount: 1, dimension: 2)
+        _ = try scorer.score(images: images, labels: [0, 1, 1], classifier: fine, classnames: ["dog", "cat"])
+        #expect(warnings.messages.count == 1)
+    }
+
     @Test("prompt embeddings are normalized before averaging, then renormalized")
     func classifierAveraging() throws {
         // Two prompts of very different norms: the mean of unit vectors, not of raw vectors.
@@ -308,4 +330,12 @@ struct ZeroShotTests {
         let m6 = message { _ = try ZeroShotFeatures.readHDF5(empty) }
         #expect(m6.contains("empty.h5") && m6.contains("missing dataset 'image_features'"))
     }
+}
+
+/// Collects warnings from a `@Sendable` closure.
+final class WarningLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func append(_ message: String) { lock.withLock { stored.append(message) } }
+    var messages: [String] { lock.withLock { stored } }
 }

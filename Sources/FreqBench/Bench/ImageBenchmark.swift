@@ -54,7 +54,6 @@ public struct ImageBenchmark: Sendable {
         let name = "tagprobs-\(samples)x\(tags)-\(precision.rawValue)-c\(chunkRows).h5"
         let url = cacheDirectory.appendingPathComponent(name)
         if FileManager.default.fileExists(atPath: url.path) { return url }
-        try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         log("generating \(url.path) (\(samples * tags * precision.byteWidth / 1_000_000) MB)")
         let temporary = AtomicFile.temporaryURL(for: url)
         do {

@@ -211,13 +211,13 @@ public struct TextBenchmark {
         encodedA += [UInt8](repeating: 0, count: PostingsCodec.readPadding)
         encodedB += [UInt8](repeating: 0, count: PostingsCodec.readPadding)
         var decodedBest = Double.infinity
-        encodedA.withUnsafeBytes { rawA in
-            encodedB.withUnsafeBytes { rawB in
+        try encodedA.withUnsafeBytes { rawA in
+            try encodedB.withUnsafeBytes { rawB in
                 guard let baseA = rawA.baseAddress, let baseB = rawB.baseAddress else { return }
                 let listA = PostingList(count: a.count, bytes: baseA), listB = PostingList(count: b.count, bytes: baseB)
                 for _ in 0..<max(config.repeats, 1) {
                     start = ContinuousClock.now
-                    _ = search.intersectionCount([listA, listB])
+                    _ = try search.intersectionCount([listA, listB])
                     decodedBest = min(decodedBest, (ContinuousClock.now - start).seconds)
                 }
             }

@@ -42,6 +42,12 @@ public final class CorpusReader {
     /// The id of the current piece's first record.
     private var pieceFirstID = 0
     private var finishedBytesRead = 0
+    /// Good and skipped records of the current piece, and its first skip's reason.
+    private var pieceRecords = 0
+    private var pieceSkips = 0
+    private var pieceFirstSkip: FreqBenchError?
+    /// Good records read so far, all pieces.
+    private var recordsRead = 0
 
     /// Opens a corpus. Throws when a path does not exist, a directory holds no corpus
     /// files, or the options do not fit the format.
@@ -133,9 +139,13 @@ public final class CorpusReader {
                 try finishPiece(source)
             case let .caption(caption)?:
                 defer { nextID += 1 }
+                pieceRecords += 1
+                recordsRead += 1
                 return CorpusRecord(id: nextID, caption: caption, sourceID: source.lastSourceID)
             case let .bad(error, consumesID)?:
                 guard options.skipBadRecords else { throw error }
+                pieceSkips += 1
+                if pieceFirstSkip == nil { pieceFirstSkip = error }
                 skippedRecords += 1
                 if skipReasons.count < Self.maximumSkipReasons { skipReasons.append(error) }
                 if consumesID { nextID += 1 }
@@ -151,9 +161,15 @@ public final class CorpusReader {
         return batch
     }
 
-    /// Records the summary of the piece just read and checks it against the plan.
+    /// Records the summary of the piece just read and checks it against the plan. A whole file
+    /// whose every record was skipped as bad is an error even with `skipBadRecords`: it is a
+    /// wrong option (caption column, format), not a few bad lines.
     private func finishPiece(_ finished: CaptionSource) throws {
         let piece = pieces[fileIndex]
+        let wholeFile = piece.byteRange.map { $0.lowerBound == 0 && $0.upperBound == piece.expected?.fileSize } ?? true
+        if wholeFile, pieceRecords == 0, pieceSkips > 0 {
+            throw Self.everyRecordSkipped(file: piece.file, skips: pieceSkips, firstReason: pieceFirstSkip)
+        }
         let summary = CorpusPieceSummary(file: piece.file, bytes: finished.bytesRead, records: nextID - pieceFirstID,
                                          sha256: piece.expected == nil ? try finished.consumedDigest() : [])
         if let expected = piece.expected {
@@ -173,14 +189,28 @@ public final class CorpusReader {
 
     private func currentSource() throws -> CaptionSource? {
         if let source { return source }
-        guard fileIndex < pieces.count else { return nil }
+        guard fileIndex < pieces.count else {
+            // Parts of files (a plan shard's pieces): everything read was bad.
+            if recordsRead == 0, skippedRecords > 0, let first = pieces.first {
+                throw Self.everyRecordSkipped(file: first.file, skips: skippedRecords, firstReason: skipReasons.first,
+                                              what: pieces.count == 1 ? "piece" : "\(pieces.count) pieces")
+            }
+            return nil
+        }
         let piece = pieces[fileIndex]
         if let firstID = piece.firstID { nextID = firstID }
         pieceFirstID = nextID
+        (pieceRecords, pieceSkips, pieceFirstSkip) = (0, 0, nil)
         let opened = try Self.openSource(piece, options: options, countOnly: false, sha256: piece.expected == nil)
         if piece.expected != nil { opened.startSegmentDigests() }
         source = opened
         return opened
+    }
+
+    /// The error for a file of `skips` records that were all bad (with `--skip-bad-records`).
+    static func everyRecordSkipped(file: URL, skips: Int, firstReason: FreqBenchError?, what: String = "file") -> FreqBenchError {
+        FreqBenchError("every record of the \(what) is bad (\(skips) skipped, none read): check --format and --caption-column; "
+                       + "the first: \(firstReason.map { "\($0)" } ?? "unknown")", file: file.path)
     }
 
     /// A source over one piece of a corpus in `options`' format.

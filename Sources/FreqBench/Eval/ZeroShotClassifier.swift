@@ -11,6 +11,10 @@ public struct ZeroShotClassifier: Sendable, Equatable {
     public let weights: [Float]
     public let classCount: Int
     public let dimension: Int
+    /// Classes whose weights are all zero: their text features are all zero (or their prompts'
+    /// unit vectors cancel out), so every logit for them is 0 and they are predicted only where
+    /// no other class scores above 0 — almost never. `ZeroShotScorer` warns about them.
+    public let zeroClasses: [Int]
 
     /// Builds the classifier from `classCount × promptCount × dimension` raw text embeddings.
     public init(textFeatures: [Float], classCount: Int, promptCount: Int, dimension: Int, file: String? = nil) throws {
@@ -51,6 +55,9 @@ public struct ZeroShotClassifier: Sendable, Equatable {
             for d in 0..<dimension { weights[classIndex * dimension + d] /= Float(promptCounts[classIndex]) }
         }
         VectorNormalization.normalizeRows(&weights, dimension: dimension)
+        self.zeroClasses = (0..<classCount).filter { classIndex in
+            weights[(classIndex * dimension)..<((classIndex + 1) * dimension)].allSatisfy { $0 == 0 }
+        }
         self.weights = weights
         self.classCount = classCount
         self.dimension = dimension

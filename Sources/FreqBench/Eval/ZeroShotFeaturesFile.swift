@@ -5,7 +5,6 @@ import Foundation
 /// has P prompts, else (ΣPᵢ)×D with `prompt_counts`.
 public enum ZeroShotFeaturesFile {
     public static func write(_ features: ZeroShotFeatures, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = AtomicFile.temporaryURL(for: url)
         do {
             let file = try HDF5File.create(temporary)

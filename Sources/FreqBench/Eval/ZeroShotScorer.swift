@@ -14,6 +14,13 @@ public struct ZeroShotScorer: Sendable {
     public var batchRows: Int
     /// Worker count for the per-row ranking (the sgemm uses OpenBLAS's own threads).
     public var workers: Int
+    /// Where warnings go (classes with all-zero text features); standard error by default.
+    public var warn: @Sendable (String) -> Void = ZeroShotScorer.warnOnStandardError
+
+    /// Writes `message` and a newline to standard error.
+    public static let warnOnStandardError: @Sendable (String) -> Void = { message in
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
 
     public init(precision: ScoringPrecision = .float32, batchRows: Int = 4096,
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -31,6 +38,16 @@ public struct ZeroShotScorer: Sendable {
                          classnames: features.classnames, progress: progress)
     }
 
+    /// The warning for classes whose classifier weights are all zero, naming them (nil: none).
+    static func zeroClassWarning(_ classes: [Int], classnames: [String]) -> String? {
+        guard !classes.isEmpty else { return nil }
+        let shown = classes.prefix(10).map { "\($0) \(JSONWriter().string(.string(classnames[$0])))" }.joined(separator: ", ")
+        let more = classes.count > 10 ? " and \(classes.count - 10) more" : ""
+        return "warning: \(classes.count == 1 ? "class" : "\(classes.count) classes") \(shown)\(more) "
+            + "\(classes.count == 1 ? "has" : "have") all-zero text features: every logit for \(classes.count == 1 ? "it" : "them") is 0, "
+            + "so \(classes.count == 1 ? "it is" : "they are") almost never predicted (check the text features or the prompts)"
+    }
+
     /// Scores `images` (one row per label) against `classifier`.
     ///
     /// Per batch: the rows are checked and normalized (rows split over the workers) into a
@@ -42,6 +59,7 @@ public struct ZeroShotScorer: Sendable {
     public func score(images: any FeatureRows, labels: [Int], classifier: ZeroShotClassifier,
                       classnames: [String], progress: ProgressBar? = nil) throws -> ZeroShotOutcome {
         precondition(labels.count == images.rowCount && classifier.dimension == images.dimension && classnames.count == classifier.classCount)
+        if let warning = Self.zeroClassWarning(classifier.zeroClasses, classnames: classnames) { warn(warning) }
         var weights = classifier.weights
         precision.round(&weights)
         var outcome = ZeroShotOutcome(classnames: classnames, precision: precision)

@@ -76,18 +76,32 @@ public final class ImageIndex: @unchecked Sendable {
             throw fail("image index header is incomplete")
         }
         self.precision = precision
-        self.thresholds = try thresholdValues.map {
-            guard let value = $0.doubleValue else { throw fail("image index header has a non-numeric threshold") }
-            return try TagThreshold(value)
+        let thresholds = try thresholdValues.map {
+            guard let value = $0.doubleValue, let threshold = try? TagThreshold(value) else {
+                throw fail("corrupted image index: header threshold \($0) is not a number in [0, 1]")
+            }
+            return threshold
         }
-        self.tags = try tagValues.map {
+        guard zip(thresholds, thresholds.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw fail("corrupted image index: header thresholds \(thresholds.map(\.label)) are not ascending and distinct")
+        }
+        self.thresholds = thresholds
+        guard sampleCount >= 0, postingCount >= 0 else {
+            throw fail("corrupted image index: header sample_count \(sampleCount), posting_count \(postingCount)")
+        }
+        let tags = try tagValues.map {
             guard let tag = $0.stringValue else { throw fail("image index header has a non-string tag") }
             return tag
         }
+        self.tags = tags
         self.sampleCount = sampleCount
         self.duplicateIDsAllowed = duplicates
         var columns: [String: Int] = [:]
-        for (column, tag) in tags.enumerated() { columns[tag] = column }
+        for (column, tag) in tags.enumerated() {
+            guard columns.updateValue(column, forKey: tag) == nil else {
+                throw fail("corrupted image index: header tag '\(tag)' appears twice")
+            }
+        }
         tagColumns = columns
 
         // Trailer: the offset of the list table; table: per list (u64 byte offset into the
@@ -98,26 +112,34 @@ public final class ImageIndex: @unchecked Sendable {
         guard length >= postingsStart + PostingsCodec.readPadding + tableLength + 8 else {
             throw fail("image index is truncated (\(length) bytes)")
         }
-        let tableStart = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)))
-        guard tableStart == length - 8 - tableLength, tableStart >= postingsStart + PostingsCodec.readPadding else {
-            throw fail("image index is truncated or corrupt (list table at \(tableStart), file of \(length) bytes)")
+        // Every value read from the file is converted with `exactly:` and bounds-checked before
+        // any arithmetic, so a damaged table is an error, never a trap.
+        let tableValue = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
+        guard let tableStart = Int(exactly: tableValue), tableStart == length - 8 - tableLength,
+              tableStart >= postingsStart + PostingsCodec.readPadding else {
+            throw fail("corrupted image index: truncated or damaged (list table at \(tableValue), file of \(length) bytes)")
         }
         let postingsEnd = tableStart - PostingsCodec.readPadding
         var total = 0
         var previous = 0
         for key in 0...listCount {
-            let offset = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: tableStart + key * 16, as: UInt64.self)))
-            guard offset >= previous, postingsStart + offset <= postingsEnd else { throw fail("image index list table is corrupt") }
+            let offsetValue = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: tableStart + key * 16, as: UInt64.self))
+            guard let offset = Int(exactly: offsetValue), offset >= previous, offset <= postingsEnd - postingsStart else {
+                throw FreqBenchError("corrupted image index: list table entry \(key) has offset \(offsetValue) (expected \(previous)...\(postingsEnd - postingsStart))",
+                                     file: url.path, location: "list \(key)")
+            }
             previous = offset
             if key < listCount {
                 let count = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: tableStart + key * 16 + 8, as: UInt32.self)))
                 let encoding = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: tableStart + key * 16 + 12, as: UInt32.self))
-                guard encoding <= 1, encoding == 0 || duplicates else { throw fail("image index list \(key) has an unknown encoding") }
+                guard encoding <= 1, encoding == 0 || duplicates else {
+                    throw FreqBenchError("corrupted image index: unknown list encoding \(encoding)", file: url.path, location: "list \(key)")
+                }
                 total += count
             }
         }
         guard postingsStart + previous == postingsEnd, total == postingCount else {
-            throw fail("image index is corrupt (postings do not match the header's posting_count)")
+            throw fail("corrupted image index: the postings do not match the header's posting_count")
         }
         self.base = base
         self.mappedLength = length
@@ -128,14 +150,16 @@ public final class ImageIndex: @unchecked Sendable {
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), mappedLength) }
 
-    /// List `key`'s entry: where its bytes start, its id count, and whether it is stored raw.
+    /// List `key`'s entry: where its bytes start and end, its id count, and whether it is
+    /// stored raw (the table was bounds-checked when the index was opened).
     @inline(__always)
-    private func entry(_ key: Int) -> (start: Int, count: Int, raw: Bool) {
+    private func entry(_ key: Int) -> (start: Int, end: Int, count: Int, raw: Bool) {
         let at = tableStart + key * 16
-        let offset = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
+        let offset = Int(truncatingIfNeeded: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
+        let next = Int(truncatingIfNeeded: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at + 16, as: UInt64.self)))
         let count = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
         let encoding = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self))
-        return (postingsStart + offset, count, encoding == 1)
+        return (postingsStart + offset, postingsStart + next, count, encoding == 1)
     }
 
     /// The column of a tag, or nil when the tag list does not have it.
@@ -155,16 +179,30 @@ public final class ImageIndex: @unchecked Sendable {
         entry(t * tags.count + j).count
     }
 
-    /// The sorted sample ids of (threshold position `t`, tag column `j`).
-    public func postings(threshold t: Int, tag j: Int) -> [UInt32] {
-        let (start, count, raw) = entry(t * tags.count + j)
-        guard count > 0 else { return [] }
+    /// The sorted sample ids of (threshold position `t`, tag column `j`). Throws "corrupted image
+    /// index" naming the file and the list when the list's bytes do not hold `count` ascending ids.
+    public func postings(threshold t: Int, tag j: Int) throws -> [UInt32] {
+        let key = t * tags.count + j
+        let (start, end, count, raw) = entry(key)
+        guard count > 0 || end > start else { return [] }
         if raw {
-            return [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard end - start == count * 4 else {
+                throw FreqBenchError("corrupted image index: a raw list of \(count) ids in \(end - start) bytes",
+                                     file: url.path, location: "list \(key)")
+            }
+            let ids = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
                 if let destination = buffer.baseAddress { memcpy(destination, base + start, count * 4) }
                 initialized = count
             }
+            // Little-endian hosts (the writer checks); a raw list may repeat ids but is sorted.
+            for k in ids.indices.dropFirst() where ids[k] < ids[k - 1] {
+                throw FreqBenchError("corrupted image index: raw list ids are not ascending at position \(k)",
+                                     file: url.path, location: "list \(key)")
+            }
+            return ids
         }
-        return PostingList(count: count, bytes: base + start).decoded()
+        return try PostingList.checked(count: count, bytes: base + start, length: end - start,
+                                       ids: 0..<(UInt64(UInt32.max) + 1),
+                                       file: url.path, index: "image", kind: "list", position: key).decoded()
     }
 }

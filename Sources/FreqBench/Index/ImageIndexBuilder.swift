@@ -4,14 +4,18 @@ import Foundation
 /// pass over the probabilities, for any number of thresholds at once.
 ///
 /// Files are read in order, in blocks of whole HDF5 chunks (`blockBytes`), so memory holds one
-/// block plus the postings. A sample id that occurs twice (in one file or in two) is bad input
-/// unless `allowDuplicateIDs` is set, in which case it is kept twice, as upstream's
+/// block plus the postings. A sample id that occurs twice (in one file or in two, in any rows,
+/// whether or not they have tags: `SampleIDUniqueness` checks all of `sample_ids` first) is bad
+/// input unless `allowDuplicateIDs` is set, in which case it is kept twice, as upstream's
 /// concatenation of shard hits did (image counts count it twice, integrated counts once).
 public struct ImageIndexBuilder: Sendable {
     /// Thresholds to index (any order; stored ascending).
     public var thresholds: [TagThreshold]
     /// Keep repeated sample ids instead of failing.
     public var allowDuplicateIDs = false
+    /// Read probabilities outside [0, 1] as upstream's `p > h` treated them (NaN and negative
+    /// values never tagged, values above 1 and +infinity always) instead of failing.
+    public var clampProbabilities = false
     /// Build only this shard of the rows of all files together.
     public var shard: RowShard?
     /// Build only these rows of all files together (a plan's shard; overrides `shard`).
@@ -45,6 +49,7 @@ public struct ImageIndexBuilder: Sendable {
     /// directory beside `directory`; the runs are merged at the end (`ImageIndexMerger`), which
     /// gives the bytes of a single in-memory build.
     public func build(_ files: [URL], to directory: URL, progress: ProgressBar? = nil) throws {
+        try IndexKind.checkOutput(directory)   // before the long part
         let runs = AtomicFile.temporaryURL(for: directory.appendingPathExtension("runs"))
         defer { try? FileManager.default.removeItem(at: runs) }
         var runDirectories: [URL] = []
@@ -88,6 +93,11 @@ public struct ImageIndexBuilder: Sendable {
                                      file: source.url.path, location: "dataset \(TagProbabilities.tagsDataset)")
             }
         }
+        // The ids themselves, all rows of all files (a shard's too: a repeat may lie in another
+        // shard's rows), before the long scan; independent of which rows have tags.
+        if !allowDuplicateIDs, let repeated = try SampleIDUniqueness.firstRepeat(in: sources) {
+            throw try duplicateError(repeated, sources: sources)
+        }
         let width = first.tags.count
         let totalRows = sources.reduce(0) { $0 + $1.sampleCount }
         let selected = rowRange?.clamped(to: 0..<totalRows) ?? shard?.rows(of: totalRows) ?? 0..<totalRows
@@ -112,7 +122,7 @@ public struct ImageIndexBuilder: Sendable {
             runRows = 0
             emitted = true
         }
-        let scanner = TagThresholdScanner(thresholds: thresholds, precision: first.precision)
+        let scanner = TagThresholdScanner(thresholds: thresholds, precision: first.precision, clamp: clampProbabilities)
         guard width < 1 << 24 else { throw FreqBenchError("more than 2^24 tags", file: first.url.path, location: "dataset tags") }
         // The reads: whole chunks of each file's share of the selected rows, in order.
         var plans: [TagProbabilityBlockReader.Plan] = []
@@ -141,9 +151,8 @@ public struct ImageIndexBuilder: Sendable {
         while let block = try reader.next() {
             let source = sources[block.plan.source]
             let rows = block.plan.rows
-            let found = try scanner.scan(block.bits, rows: rows.count, width: width, into: hits) { row, column in
-                FreqBenchError("probability is NaN at row \(rows.lowerBound + row), column \(column) (tag '\(source.tags[column])')",
-                               file: source.url.path, location: "dataset \(TagProbabilities.probabilitiesDataset)")
+            let found = try scanner.scan(block.bits, rows: rows.count, width: width, into: hits) { row, column, value in
+                Self.invalidProbability(value, row: rows.lowerBound + row, column: column, source: source)
             }
             // Hits in file order, grouped by tag as they come (the reader is reading meanwhile).
             block.ids.withUnsafeBufferPointer { ids in
@@ -164,13 +173,27 @@ public struct ImageIndexBuilder: Sendable {
         try emit()
     }
 
+    /// The error for a probability outside [0, 1], naming the file, row, column and tag.
+    static func invalidProbability(_ value: Double, row: Int, column: Int, source: TagProbabilities) -> FreqBenchError {
+        let what = value.isNaN ? "NaN" : value.isInfinite ? (value < 0 ? "-infinity" : "+infinity")
+            : value < 0 ? "negative (\(value))" : "above 1 (\(value))"
+        return FreqBenchError(
+            "probability is \(what) at row \(row), column \(column) (tag '\(source.tags[column])'); expected a number in [0, 1] "
+                + "(--clamp-probabilities reads NaN and negative values as 0 and values above 1 as 1, as upstream's p > h did)",
+            file: source.url.path, location: "dataset \(TagProbabilities.probabilitiesDataset)")
+    }
+
     /// An error naming where a repeated sample id occurs (read again only on this error path).
     private func duplicateError(_ id: UInt32, sources: [TagProbabilities]) throws -> FreqBenchError {
         var places: [String] = []
         for source in sources {
-            let ids = try source.readSampleIDs(0..<source.sampleCount)
-            for (row, value) in ids.enumerated() where value == id {
-                places.append("\(source.url.lastPathComponent) row \(row)")
+            var start = 0
+            while start < source.sampleCount, places.count < 10 {
+                let end = min(start + SampleIDUniqueness.chunkRows, source.sampleCount)
+                for (offset, value) in try source.readSampleIDs(start..<end).enumerated() where value == id && places.count < 10 {
+                    places.append("\(source.url.lastPathComponent) row \(start + offset)")
+                }
+                start = end
             }
         }
         return FreqBenchError(

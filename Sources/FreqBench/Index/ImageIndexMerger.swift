@@ -9,6 +9,7 @@ import Foundation
 public enum ImageIndexMerger {
     public static func merge(_ shardDirectories: [URL], to output: URL, allowDuplicateIDs: Bool = false) throws {
         guard !shardDirectories.isEmpty else { throw FreqBenchError("no image index shards to merge") }
+        try IndexKind.checkOutput(output)   // before the long part
         let shards = try shardDirectories.map { try ImageIndex.open($0) }
         let first = shards[0]
         for shard in shards.dropFirst() {
@@ -34,10 +35,10 @@ public enum ImageIndexMerger {
             let t = key / tagCount, j = key % tagCount
             var merged: [UInt32] = []
             merged.reserveCapacity(sizes[key])
-            for shard in shards { merged += shard.postings(threshold: t, tag: j) }
+            for shard in shards { merged += try shard.postings(threshold: t, tag: j) }
             if !ImagePostings.isSorted(merged) { merged.sort() }
             if !allowed, let repeated = ImagePostings.firstRepeat(merged) {
-                let holders = shards.filter { $0.postings(threshold: t, tag: j).contains(repeated) }.map(\.url.path)
+                let holders = try shards.filter { try $0.postings(threshold: t, tag: j).contains(repeated) }.map(\.url.path)
                 throw FreqBenchError(
                     "sample id \(repeated) occurs more than once across shards (\(holders.joined(separator: ", "))); sample ids must be unique across shards (--allow-duplicate-ids counts such a sample as upstream did)")
             }

@@ -19,10 +19,11 @@ public enum ImageIndexWriter {
     /// Writes an index list by list: `list(k)` returns list `k` (threshold-major), whose size must be `listSizes[k]`.
     static func write(layout: ImageIndexLayout, listSizes: [Int], to directory: URL,
                       list: (Int) throws -> ArraySlice<UInt32>) throws {
-        let parent = directory.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        try IndexKind.checkOutput(directory)
         let temporary = AtomicFile.temporaryURL(for: directory)
-        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: false)
+        do { try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: false) } catch {
+            throw AtomicFile.wrap(error, "cannot create the temporary index directory \(temporary.path)", file: directory)
+        }
         do {
             let fileURL = temporary.appendingPathComponent(ImageIndex.fileName)
             guard FileManager.default.createFile(atPath: fileURL.path, contents: nil) else {
@@ -73,10 +74,11 @@ public enum ImageIndexWriter {
             try flush(force: true)
             try handle.synchronize()
             try handle.close()
-            try AtomicFile.replace(directory, with: temporary)
+            try AtomicFile.replaceDirectory(directory, with: temporary, ownedEntries: IndexKind.directoryEntries)
         } catch {
+            // Before the exchange the new index, after it the old one: either way not needed.
             try? FileManager.default.removeItem(at: temporary)
-            throw error
+            throw AtomicFile.wrap(error, "cannot write the index", file: directory)
         }
     }
 }

@@ -1,5 +1,10 @@
 /// The sorted caption ids of one term, read in place from a memory-mapped index
-/// (encoding: `PostingsCodec`). Valid while its `TextIndex` is alive.
+/// (encoding: `PostingsCodec`). Valid while its `TextIndex` (or `ImageIndex`) is alive.
+///
+/// A list read from a file is made with `checked`, which bounds every byte the decoder
+/// reads; decoding then checks the ids themselves (strictly ascending, inside the 32-bit
+/// range and the index's id range), so a corrupted file gives a `FreqBenchError` naming the
+/// file and the list, never a crash or an unsorted list handed to an intersection kernel.
 public struct PostingList: @unchecked Sendable {
     /// Number of ids (the term's document frequency).
     public let count: Int
@@ -7,15 +12,65 @@ public struct PostingList: @unchecked Sendable {
     private let firstIds: UnsafeRawPointer
     private let widths: UnsafePointer<UInt8>
     private let packed: UnsafeRawPointer
+    /// Where the list comes from, for messages: the index file and e.g. "term 12".
+    private let origin: Origin
+    /// Ids must lie in `lowestID..<idLimit` (the index's id range).
+    private let lowestID: UInt64
+    private let idLimit: UInt64
 
-    /// `bytes` must hold the whole encoded list plus `PostingsCodec.readPadding` bytes;
-    /// `TextIndex` checks the sizes before making one.
+    /// Names the list in errors.
+    struct Origin {
+        var file: String?
+        /// "text" or "image".
+        var index: StaticString
+        /// "term" or "list".
+        var kind: StaticString
+        var position: Int
+        static let unknown = Origin(file: nil, index: "", kind: "list", position: -1)
+    }
+
+    /// `bytes` must hold the whole encoded list plus `PostingsCodec.readPadding` bytes, with
+    /// block widths of at most 32 bits: lists this process encoded, or ones `checked` accepted.
     init(count: Int, bytes: UnsafeRawPointer) {
+        self.init(count: count, bytes: bytes, origin: .unknown, ids: 0..<(UInt64(UInt32.max) + 1))
+    }
+
+    private init(count: Int, bytes: UnsafeRawPointer, origin: Origin, ids: Range<UInt64>) {
         self.count = count
         self.blockCount = PostingsCodec.blockCount(count)
         self.firstIds = bytes
         self.widths = (bytes + 4 * blockCount).assumingMemoryBound(to: UInt8.self)
         self.packed = bytes + 5 * blockCount
+        self.origin = origin
+        self.lowestID = ids.lowerBound
+        self.idLimit = ids.upperBound
+    }
+
+    /// A list of `count` ids read from a file: `length` bytes at `bytes` (followed by at least
+    /// `PostingsCodec.readPadding` readable bytes), whose ids must lie in `ids`. Throws
+    /// "corrupted ... index" naming `file` and the list unless the block table fits in `length`,
+    /// every block width is 0...32 and the packed gaps fill exactly `length` bytes.
+    static func checked(count: Int, bytes: UnsafeRawPointer, length: Int, ids: Range<UInt64>,
+                        file: String, index: StaticString, kind: StaticString, position: Int) throws -> PostingList {
+        let origin = Origin(file: file, index: index, kind: kind, position: position)
+        let blocks = PostingsCodec.blockCount(count)
+        guard count > 0, length >= 5 * blocks else {
+            throw origin.error("corrupted \(origin.index) index: a list of \(count) ids cannot fit in \(length) bytes")
+        }
+        let widths = (bytes + 4 * blocks).assumingMemoryBound(to: UInt8.self)
+        var size = 5 * blocks
+        for block in 0..<blocks {
+            let width = Int(widths[block])
+            guard width <= 32 else {
+                throw origin.error("corrupted \(origin.index) index: block \(block) has a gap width of \(width) bits (at most 32)")
+            }
+            let blockCount = block == blocks - 1 ? count - block * PostingsCodec.blockSize : PostingsCodec.blockSize
+            size += PostingsCodec.packedBytes(count: blockCount, width: width)
+        }
+        guard size == length else {
+            throw origin.error("corrupted \(origin.index) index: posting list size \(size) does not match its entry (\(length) bytes)")
+        }
+        return PostingList(count: count, bytes: bytes, origin: origin, ids: ids)
     }
 
     /// The packed gaps of the blocks, in order.
@@ -42,28 +97,52 @@ public struct PostingList: @unchecked Sendable {
     @inline(__always)
     func width(ofBlock block: Int) -> Int { Int(widths[block]) }
 
-    /// Decodes all ids into `output`, which must have room for `count` ids.
-    public func decode(into output: UnsafeMutablePointer<UInt32>) {
+    /// Decodes all ids into `output`, which must have room for `count` ids. Throws when the
+    /// ids are not strictly ascending or leave the index's id range (a corrupted list).
+    public func decode(into output: UnsafeMutablePointer<UInt32>) throws {
         var offset = 0
+        var floor = lowestID          // every next id must be at least this
         for block in 0..<blockCount {
             let length = blockLength(block)
             let width = Int(widths[block])
-            PostingsCodec.decodeBlock(first: firstId(ofBlock: block), width: width, count: length,
-                                      data: packed + offset, into: output + block * PostingsCodec.blockSize)
+            let first = firstId(ofBlock: block)
+            guard UInt64(first) >= floor else { throw outOfOrder(block: block) }
+            let last = PostingsCodec.decodeBlock(first: first, width: width, count: length,
+                                                 data: packed + offset, into: output + block * PostingsCodec.blockSize)
+            guard last < idLimit else { throw outOfOrder(block: block) }
+            floor = last + 1
             offset += PostingsCodec.packedBytes(count: length, width: width)
         }
     }
 
     /// All ids as an array.
-    public func decoded() -> [UInt32] {
-        [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress { decode(into: base) }
+    public func decoded() throws -> [UInt32] {
+        try [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let base = buffer.baseAddress { try decode(into: base) }
             initialized = count
         }
     }
 
     /// A cursor that decodes one block at a time, for probing a long list with few ids.
     public func makeProbe() -> PostingProbe { PostingProbe(list: self, packed: packed) }
+
+    /// Checks one block decoded alone (by `PostingProbe`): its first id at or above the id
+    /// range's start, its last id below the next block's first id and the range's end.
+    func checkBlock(_ block: Int, first: UInt32, last: UInt64) throws {
+        var end = idLimit
+        if block + 1 < blockCount { end = min(end, UInt64(firstId(ofBlock: block + 1))) }
+        guard UInt64(first) >= lowestID, last < end else { throw outOfOrder(block: block) }
+    }
+
+    private func outOfOrder(block: Int) -> FreqBenchError {
+        origin.error("corrupted \(origin.index) index: the ids of block \(block) are not ascending or lie outside \(lowestID)..<\(idLimit)")
+    }
+}
+
+extension PostingList.Origin {
+    func error(_ message: String) -> FreqBenchError {
+        FreqBenchError(message, file: file, location: position >= 0 ? "\(kind) \(position)" : nil)
+    }
 }
 
 /// Answers "is id x in the list?" for ascending x, decoding only the blocks it lands in
@@ -83,8 +162,9 @@ public struct PostingProbe {
         self.packed = packed
     }
 
-    /// Whether `id` is in the list. Successive calls must pass non-decreasing ids.
-    public mutating func contains(_ id: UInt32) -> Bool {
+    /// Whether `id` is in the list. Successive calls must pass non-decreasing ids. Throws when
+    /// a block it decodes is corrupted (see `PostingList.decode`).
+    public mutating func contains(_ id: UInt32) throws -> Bool {
         guard list.count > 0, id >= list.firstId(ofBlock: 0) else { return false }
         // Advance to the last block whose first id <= id.
         var target = max(block, 0)
@@ -103,12 +183,13 @@ public struct PostingProbe {
             nextOffset = offset + PostingsCodec.packedBytes(count: length, width: width)
             let first = list.firstId(ofBlock: block)
             let data = packed + blockOffset
-            buffer.withUnsafeMutableBufferPointer { output in
-                if let base = output.baseAddress {
-                    PostingsCodec.decodeBlock(first: first, width: width, count: length, data: data, into: base)
-                }
+            let decodedLength = length
+            let last = buffer.withUnsafeMutableBufferPointer { output -> UInt64 in
+                guard let base = output.baseAddress else { return 0 }
+                return PostingsCodec.decodeBlock(first: first, width: width, count: decodedLength, data: data, into: base)
             }
             position = 0
+            try list.checkBlock(block, first: first, last: last)
         }
         while position < length && buffer[position] < id { position += 1 }
         return position < length && buffer[position] == id

@@ -118,28 +118,36 @@ public enum PostingsCodec {
     @inline(__always)
     static func packedBytes(count: Int, width: Int) -> Int { (width * (count - 1) + 7) / 8 }
 
-    /// Decodes `count` ids of one block whose packed gaps start at `data`, into `output`.
+    /// Decodes `count` ids of one block whose packed gaps start at `data`, into `output`, and
+    /// returns its last id computed without wrapping: above `UInt32.max` exactly when the gaps
+    /// of a corrupted block overflow 32 bits (the stored ids are then truncated and must not be
+    /// used). `width` must be 0...32 (`PostingList.checked` ensures it for lists read from a file).
     @inline(__always)
+    @discardableResult
     static func decodeBlock(first: UInt32, width: Int, count: Int, data: UnsafeRawPointer,
-                            into output: UnsafeMutablePointer<UInt32>) {
+                            into output: UnsafeMutablePointer<UInt32>) -> UInt64 {
         output[0] = first
-        var previous = first
         if width == 0 {
+            var previous = first
             for k in 1..<max(count, 1) {
                 previous &+= 1
                 output[k] = previous
             }
-            return
+            return UInt64(first) + UInt64(max(count, 1) - 1)
         }
-        let mask: UInt64 = (1 << UInt64(width)) - 1
+        let mask: UInt64 = width >= 64 ? .max : (1 << UInt64(width)) &- 1
+        // Summed in 64 bits: 127 gaps of at most 32 bits cannot overflow, so a block whose ids
+        // leave the 32-bit range is seen at its end instead of wrapping silently.
+        var previous = UInt64(first)
         var bit = 0
         for k in 1..<max(count, 1) {
             let word = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
             let gap = (word >> UInt64(bit & 7)) & mask
-            previous = previous &+ 1 &+ UInt32(truncatingIfNeeded: gap)
-            output[k] = previous
-            bit += width
+            previous = previous &+ 1 &+ gap
+            output[k] = UInt32(truncatingIfNeeded: previous)
+            bit &+= width
         }
+        return previous
     }
 
 }

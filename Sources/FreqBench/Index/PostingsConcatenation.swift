@@ -30,7 +30,7 @@ struct PostingsConcatenation {
                 guard let base = buffer.baseAddress else { return }
                 var filled = 0
                 for run in runs {
-                    run.decode(into: base + filled)
+                    try run.decode(into: base + filled)
                     if filled > 0, base[filled] <= base[filled - 1] { throw Self.orderError(base[filled - 1], base[filled]) }
                     filled += run.count
                 }
@@ -74,8 +74,11 @@ struct PostingsConcatenation {
                 for block in 0..<run.blockCount {
                     let length = run.blockLength(block)
                     let width = run.width(ofBlock: block)
-                    PostingsCodec.decodeBlock(first: run.firstId(ofBlock: block), width: width, count: length,
-                                              data: run.packedData + packedOffset, into: base + filled)
+                    let lastID = PostingsCodec.decodeBlock(first: run.firstId(ofBlock: block), width: width, count: length,
+                                                           data: run.packedData + packedOffset, into: base + filled)
+                    guard lastID <= UInt64(UInt32.max) else {
+                        throw FreqBenchError("corrupted text index: the ids of block \(block) of a list overflow 32 bits")
+                    }
                     packedOffset += PostingsCodec.packedBytes(count: length, width: width)
                     if block == 0, let last, base[filled] <= last { throw Self.orderError(last, base[filled]) }
                     last = base[filled + length - 1]

@@ -29,11 +29,27 @@ public struct TagThreshold: Sendable, Hashable, Comparable, CustomStringConverti
         try self.init(value)
     }
 
-    /// Parses a comma-separated list such as `0.5,0.55,0.6`, sorted ascending, without repeats.
+    /// Parses a comma-separated list such as `0.5,0.55,0.6` (`--thresholds`), sorted ascending.
+    /// Every item must be a number in [0, 1) — a probability is never above 1, so 1 would tag
+    /// nothing — given once; an empty item (`0.5,,0.7`), a non-number, NaN, a value outside
+    /// [0, 1) or a repeat (`0.5,0.50`) is an error naming the item.
     public static func list(parsing text: String) throws -> [TagThreshold] {
-        let values = try text.split(separator: ",").map { try TagThreshold(parsing: String($0)) }
-        guard !values.isEmpty else { throw FreqBenchError("no thresholds given") }
-        return Array(Set(values)).sorted()
+        var thresholds: [TagThreshold] = []
+        var given: [TagThreshold: String] = [:]
+        for (number, piece) in text.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+            let item = piece.trimmingCharacters(in: .whitespaces)
+            func fail(_ problem: String) -> FreqBenchError {
+                FreqBenchError("thresholds '\(text)': item \(number + 1) '\(item)' \(problem) (expected comma-separated numbers in [0, 1), e.g. 0.5,0.7)")
+            }
+            guard !item.isEmpty else { throw fail("is empty") }
+            guard let value = Double(item), !value.isNaN else { throw fail("is not a number") }
+            guard value >= 0, value < 1 else { throw fail("is outside [0, 1)") }
+            let threshold = try TagThreshold(value)
+            if let first = given[threshold] { throw fail("repeats '\(first)'") }
+            given[threshold] = item
+            thresholds.append(threshold)
+        }
+        return thresholds.sorted()
     }
 
     /// The threshold as upstream file names write it: Python's `repr` (`0.7`, `0.55`, `0.5`).

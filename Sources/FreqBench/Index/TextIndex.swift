@@ -138,12 +138,10 @@ public final class TextIndex: @unchecked Sendable {
 
     private func postings(_ entry: Entry, position: Int) throws -> PostingList {
         guard let base = file.bytes.baseAddress else { throw FreqBenchError("empty index file", file: path) }
-        let list = PostingList(count: entry.count, bytes: base + entry.postingsOffset)
-        guard list.encodedSize == entry.postingsLength else {
-            throw FreqBenchError("corrupted text index: posting list size does not match its dictionary entry",
-                                 file: path, location: "term \(position)")
-        }
-        return list
+        let range = header.idRange
+        return try PostingList.checked(count: entry.count, bytes: base + entry.postingsOffset, length: entry.postingsLength,
+                                       ids: UInt64(range.lowerBound)..<UInt64(range.upperBound),
+                                       file: path, index: "text", kind: "term", position: position)
     }
 
     /// memcmp-style order of the entry's key against `key`.

@@ -66,10 +66,11 @@ public final class TextIndexBuilder {
     static func writeIndexDirectory(_ directory: URL, header: TextIndexHeader, completion: ShardCompletion? = nil,
                                     finishing: ((URL) throws -> Void)? = nil,
                                     body: (TextIndexWriter) throws -> Void) throws -> TextIndexHeader {
-        let parent = directory.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        try IndexKind.checkOutput(directory)
         let temporary = AtomicFile.temporaryURL(for: directory)
-        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: false)
+        do { try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: false) } catch {
+            throw AtomicFile.wrap(error, "cannot create the temporary index directory \(temporary.path)", file: directory)
+        }
         do {
             let writer = try TextIndexWriter(url: temporary.appendingPathComponent(TextIndex.fileName), header: header)
             let written: TextIndexHeader
@@ -85,11 +86,12 @@ public final class TextIndexBuilder {
                 completion.outputDigest = written.bodyDigest
                 try completion.write(into: temporary)
             }
-            try AtomicFile.replace(directory, with: temporary)
+            try AtomicFile.replaceDirectory(directory, with: temporary, ownedEntries: IndexKind.directoryEntries)
             return written
         } catch {
+            // Before the exchange the new index, after it the old one: either way not needed.
             try? FileManager.default.removeItem(at: temporary)
-            throw error
+            throw AtomicFile.wrap(error, "cannot write the index", file: directory)
         }
     }
 }

@@ -172,6 +172,7 @@ public struct TextIndexHeader: Sendable, Equatable {
               header.dictionaryOffset == header.postingsOffset + header.postingsLength,
               header.stringsOffset == header.dictionaryOffset + header.dictionaryLength,
               header.postingsLength >= PostingsCodec.readPadding,
+              header.termCount <= header.dictionaryLength / entrySize,   // (no overflow in the product below)
               header.dictionaryLength == header.termCount * entrySize else {
             throw fail("corrupted text index: inconsistent section offsets")
         }

@@ -17,6 +17,7 @@ public enum TextIndexMerger {
     @discardableResult
     public static func merge(_ shards: [URL], into output: URL, progress: ProgressBar? = nil) throws -> TextIndexHeader {
         guard !shards.isEmpty else { throw FreqBenchError("index merge needs at least one shard") }
+        try IndexKind.checkOutput(output)   // before the long part
         let opened = try shards.map { try TextIndex(directory: $0) }
         try checkCompatible(opened)
         for index in opened { try index.verify() }
@@ -74,7 +75,7 @@ public enum TextIndexMerger {
                     }
                 } else {
                     merged.removeAll(keepingCapacity: true)
-                    for list in group { merged.append(contentsOf: list.decoded()) }
+                    for list in group { merged.append(contentsOf: try list.decoded()) }
                     merged.sort()   // N sorted runs
                     for k in merged.indices.dropFirst() where merged[k] == merged[k - 1] {
                         throw FreqBenchError("shards overlap: record \(merged[k]) has term '\(String(decoding: key, as: UTF8.self))' in two shards",

@@ -45,6 +45,7 @@ public enum TextIndexer {
                              statistics: (ReadStatistics) -> Void = { _ in },
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
+        try IndexKind.checkOutput(output)   // before the long part
         let start = ContinuousClock.now
         let plan = shard.plan
         let reader = try CorpusReader(pieces: try plan.readerPieces(shard: shard.index), options: plan.options)
@@ -78,6 +79,7 @@ public enum TextIndexer {
                              statistics: (ReadStatistics) -> Void = { _ in },
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
         guard let identity = annotators.first?.identity else { throw FreqBenchError("no annotator given") }
+        try IndexKind.checkOutput(output)   // before the long part
         guard options.idColumn == nil || shard.count == 1 else {
             throw FreqBenchError("--id-column needs a whole build or a plan's range shards, not --shard I/N")
         }
@@ -148,6 +150,7 @@ public enum TextIndexer {
     public static func build(corpus: [URL], options: CorpusOptions, annotations: URL, annotator: AnnotatorIdentity,
                              shard: ShardSpec = .whole, output: URL, progress: ProgressBar? = nil,
                              skipped: (_ count: Int, _ reasons: [FreqBenchError]) -> Void = { _, _ in }) throws -> TextIndexHeader {
+        try IndexKind.checkOutput(output)   // before the long part
         let reader = try CorpusReader(paths: corpus, options: options)
         let lines = try AnnotationsReader(url: annotations)
         let builder = TextIndexBuilder()

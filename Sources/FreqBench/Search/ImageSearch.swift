@@ -44,13 +44,13 @@ public struct ImageSearch: Sendable {
     }
 
     /// The sample ids tagged with a concept's tag (ascending; repeats kept), or nil when skipped.
-    public func hits(for concept: String) -> [UInt32]? {
+    public func hits(for concept: String) throws -> [UInt32]? {
         guard let column = column(for: concept) else { return nil }
-        return index.postings(threshold: thresholdPosition, tag: column)
+        return try index.postings(threshold: thresholdPosition, tag: column)
     }
 
     /// A human-readable account of one concept's count, for `--explain`.
-    public func explain(_ concept: String, limit: Int = 20) -> String {
+    public func explain(_ concept: String, limit: Int = 20) throws -> String {
         var lines = ["concept: \(JSONWriter().string(.string(concept)))"]
         lines.append("threshold: \(threshold.label); probabilities are \(index.precision.rawValue), so a sample is tagged when p > \(storedThresholdText)")
         guard let column = column(for: concept) else {
@@ -63,7 +63,7 @@ public struct ImageSearch: Sendable {
         }
         let tag = index.tags[column]
         lines.append("tag: \(JSONWriter().string(.string(tag)))\(tag == concept ? "" : " (matched by \(matching.rawValue) capitalization)") — column \(column)")
-        let ids = index.postings(threshold: thresholdPosition, tag: column)
+        let ids = try index.postings(threshold: thresholdPosition, tag: column)
         lines.append("count: \(ids.count) samples tagged")
         lines.append("first sample ids: \(ids.prefix(limit).map(String.init).joined(separator: ", "))")
         return lines.joined(separator: "\n")

@@ -28,7 +28,7 @@ public final class IntegratedSearch {
     public func counts(concepts: [String], queryTerms: [[String]]) throws -> OrderedDictionary<String, Int> {
         var result = OrderedDictionary<String, Int>()
         for (concept, terms) in zip(concepts, queryTerms) where result[concept] == nil {
-            guard let imageHits = image.hits(for: concept) else { continue }
+            guard let imageHits = try image.hits(for: concept) else { continue }
             result[concept] = try Self.intersectionCount(text.matchingIds(terms: terms, limit: Int.max), imageHits)
         }
         return result
@@ -50,12 +50,12 @@ public final class IntegratedSearch {
 
     /// A human-readable account of one concept's count, for `--explain`.
     public func explain(_ concept: String, queryTerms terms: [String], limit: Int = 20) throws -> String {
-        var lines = [image.explain(concept, limit: limit)]
+        var lines = [try image.explain(concept, limit: limit)]
         let textHits = try text.matchingIds(terms: terms, limit: Int.max)
         let present = try terms.filter { try text.index.postings(for: $0) != nil }
         lines.append("text words: \(ConceptQuery.words(concept)); \(method.rawValue) query terms: \(terms); in the text index: \(present)")
         lines.append("text hits: \(textHits.count)")
-        guard let imageHits = image.hits(for: concept) else {
+        guard let imageHits = try image.hits(for: concept) else {
             lines.append("integrated: skipped (no tag)")
             return lines.joined(separator: "\n")
         }

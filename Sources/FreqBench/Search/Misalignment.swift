@@ -54,7 +54,7 @@ public struct Misalignment: Sendable, Equatable {
         var textSet = SampleBitset(), imageSet = SampleBitset(), aligned = SampleBitset()
         for concept in OrderedSet(concepts) {
             let textIDs = try text.postings(for: concept)?.decoded() ?? []
-            let imageIDs = image.column(of: concept).map { image.postings(threshold: position, tag: $0) } ?? []
+            let imageIDs = try image.column(of: concept).map { try image.postings(threshold: position, tag: $0) } ?? []
             textSet.insert(textIDs)
             imageSet.insert(imageIDs)
             aligned.insert(Self.intersection(textIDs, imageIDs))

@@ -55,7 +55,7 @@ public final class TextSearch {
         for term in terms where seen.insert(term).inserted {
             if let list = try index.postings(for: term) { lists.append(list) }
         }
-        return intersectionCount(lists)
+        return try intersectionCount(lists)
     }
 
     /// The ids of captions containing every present term (at most `limit`), for `--explain`.
@@ -65,22 +65,23 @@ public final class TextSearch {
         for term in terms where seen.insert(term).inserted {
             if let list = try index.postings(for: term) { lists.append(list) }
         }
-        let count = intersectionCount(lists)
+        let count = try intersectionCount(lists)
         guard count > 0 else { return [] }
-        if lists.count == 1 { return Array(lists[0].decoded().prefix(limit)) }
+        if lists.count == 1 { return Array(try lists[0].decoded().prefix(limit)) }
         return Array(candidates.prefix(min(limit, count)))
     }
 
     /// |∩ lists|: one list is its length; otherwise start from the shortest, decode each next
     /// list and intersect, or, when the candidates are few, probe the next list block by block.
-    public func intersectionCount(_ lists: [PostingList]) -> Int {
+    /// Throws when a list is corrupted (decoding checks that its ids ascend).
+    public func intersectionCount(_ lists: [PostingList]) throws -> Int {
         guard !lists.isEmpty else { return 0 }
         if lists.count == 1 { return lists[0].count }
         let ordered = lists.sorted { $0.count < $1.count }
         var size = ordered[0].count
         if candidates.count < size { candidates = [UInt32](repeating: 0, count: size) }
-        candidates.withUnsafeMutableBufferPointer { buffer in
-            if let base = buffer.baseAddress { ordered[0].decode(into: base) }
+        try candidates.withUnsafeMutableBufferPointer { buffer in
+            if let base = buffer.baseAddress { try ordered[0].decode(into: base) }
         }
         for list in ordered.dropFirst() {
             if size == 0 { break }
@@ -89,7 +90,7 @@ public final class TextSearch {
                 var kept = 0
                 for position in 0..<size {
                     let id = candidates[position]
-                    if probe.contains(id) {
+                    if try probe.contains(id) {
                         candidates[kept] = id
                         kept += 1
                     }
@@ -98,9 +99,9 @@ public final class TextSearch {
             } else {
                 if scratch.count < list.count { scratch = [UInt32](repeating: 0, count: list.count) }
                 let currentSize = size
-                size = scratch.withUnsafeMutableBufferPointer { other -> Int in
+                size = try scratch.withUnsafeMutableBufferPointer { other -> Int in
                     guard let otherBase = other.baseAddress else { return 0 }
-                    list.decode(into: otherBase)
+                    try list.decode(into: otherBase)
                     return candidates.withUnsafeMutableBufferPointer { current -> Int in
                         guard let currentBase = current.baseAddress else { return 0 }
                         return PostingIntersection.intersect(

@@ -24,11 +24,10 @@ public enum NounsFile {
     /// leaves nothing under `url`).
     public static func write(_ reader: CorpusReader, annotator: any Annotator, batchSize: Int = 4000,
                              to url: URL, progress: ProgressBar? = nil) throws -> Summary {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = AtomicFile.temporaryURL(for: url)
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
               let handle = try? FileHandle(forWritingTo: temporary) else {
-            throw FreqBenchError("cannot create output file", file: temporary.path)
+            throw FreqBenchError("cannot create output file \(temporary.path): \(String(cString: strerror(errno)))", file: url.path)
         }
         var records = 0
         do {
@@ -46,12 +45,12 @@ public enum NounsFile {
                     text += "\n"
                 }
                 do { try handle.write(contentsOf: Data(text.utf8)) } catch {
-                    throw FreqBenchError("cannot write: \(error.localizedDescription)", file: url.path)
+                    throw AtomicFile.wrap(error, "cannot write", file: url)
                 }
                 records += batch.count
                 progress?.advance(by: batch.count)
             }
-            try handle.synchronize()
+            do { try handle.synchronize() } catch { throw AtomicFile.wrap(error, "cannot write", file: url) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
