@@ -34,6 +34,8 @@ let package = Package(
         // A small C API over Apache Arrow's Parquet reader (native/parquet, built by
         // ci/setup-arrow against the pinned pyarrow wheel), loaded with dlopen on first use.
         .target(name: "CParquetBridge", linkerSettings: [.linkedLibrary("dl")]),
+        // CRC32C with the CPU's crc32 instruction: checksums of text index lists and sections.
+        .target(name: "CChecksum"),
         // The libtorch implementation, built as libFreqBenchTorch.so.
         .target(
             name: "FreqBenchTorch",
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "FreqBench",
             dependencies: [
-                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CMalloc", "CTorchBridge", "CCrypto", "CXXHash", "CParquetBridge",
+                "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CMalloc", "CTorchBridge", "CCrypto", "CXXHash", "CParquetBridge", "CChecksum",
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),

@@ -9,6 +9,7 @@ struct IndexCommand: ParsableCommand {
             IndexTextCommand.self,
             IndexImageCommand.self,
             IndexMergeCommand.self,
+            IndexCheckCommand.self,
         ]
     )
 }

@@ -206,3 +206,15 @@ public final class ImageIndex: @unchecked Sendable {
                                        file: url.path, index: "image", kind: "list", position: key).decoded()
     }
 }
+
+extension ImageIndex {
+    /// Decodes every list (each checked: sizes, sorted ids) and returns the number of
+    /// postings (`freqbench index check`).
+    public func check() throws -> Int {
+        var postings = 0
+        for threshold in thresholds.indices {
+            for tag in tags.indices { postings += try self.postings(threshold: threshold, tag: tag).count }
+        }
+        return postings
+    }
+}

@@ -2,9 +2,12 @@ import Foundation
 
 /// A text index opened for search: term -> sorted caption ids, memory-mapped.
 ///
-/// Opening reads and checks only the header, so it costs the same for any corpus size;
-/// a lookup binary-searches the sorted dictionary in place and touches only the pages
-/// of the terms asked for. An index is a directory holding one file, `text.fbidx`
+/// Opening reads and checks only the header (and its checksum), so it costs the same for any
+/// corpus size; a lookup binary-searches the sorted dictionary in place and touches only the
+/// pages of the terms asked for. Checksums (format version 3) are checked as data is used: the
+/// dictionary and strings sections once, at the first lookup, and each posting list the first
+/// time it is used, so a damaged byte is an error naming the file and the term, never a wrong
+/// count. An index is a directory holding one file, `text.fbidx`
 /// (format: docs/FORMATS.md, "Text index").
 public final class TextIndex: @unchecked Sendable {
     /// The file inside an index directory.
@@ -14,6 +17,11 @@ public final class TextIndex: @unchecked Sendable {
     public let header: TextIndexHeader
     private let file: MemoryMappedFile
     private var path: String { file.url.path }
+    /// Guards `sectionsChecked` and `checkedLists`.
+    private let lock = NSLock()
+    private var sectionsChecked = false
+    /// One bit per term: its posting list's checksum has been checked.
+    private var checkedLists: [UInt64]
 
     /// Opens the index in `directory` (or the index file itself).
     public init(directory: URL) throws {
@@ -28,6 +36,52 @@ public final class TextIndex: @unchecked Sendable {
         self.directory = directory
         self.file = try MemoryMappedFile(url: fileURL)
         self.header = try TextIndexHeader.decode(file.bytes, file: fileURL.path)
+        checkedLists = [UInt64](repeating: 0, count: (header.termCount + 63) / 64)
+    }
+
+    /// Checks the dictionary and strings sections against their checksum, once (version 3).
+    private func checkSections() throws {
+        guard header.version >= 3 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !sectionsChecked else { return }
+        let sections = UnsafeRawBufferPointer(rebasing: file.bytes[header.dictionaryOffset..<(header.stringsOffset + header.stringsLength)])
+        guard CRC32C.checksum(sections) == header.sectionsChecksum else {
+            throw FreqBenchError("corrupted text index: the dictionary or the terms do not match their checksum", file: path,
+                                 location: "dictionary")
+        }
+        sectionsChecked = true
+    }
+
+    /// Checks term `position`'s posting list against the checksum in its entry, once (version 3).
+    private func checkList(_ entry: Entry, position: Int) throws {
+        guard header.version >= 3 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let word = position >> 6, bit = UInt64(1) << UInt64(position & 63)
+        guard checkedLists[word] & bit == 0 else { return }
+        let list = UnsafeRawBufferPointer(rebasing: file.bytes[entry.postingsOffset..<(entry.postingsOffset + entry.postingsLength)])
+        guard CRC32C.checksum(list) == entry.checksum else {
+            throw FreqBenchError("corrupted text index: the posting list does not match its checksum", file: path,
+                                 location: "term \(position)")
+        }
+        checkedLists[word] |= bit
+    }
+
+    /// Checks everything: the body digest, the sections' and every posting list's checksum,
+    /// and that every list decodes to sorted ids inside the index's id range
+    /// (`freqbench index check`). Returns the number of postings checked.
+    @discardableResult
+    public func check() throws -> Int {
+        try verify()
+        try checkSections()
+        var postings = 0
+        for position in 0..<termCount {
+            let list = try entry(at: position).postings
+            _ = try list.decoded()
+            postings += list.count
+        }
+        return postings
     }
 
     /// Whether `directory` holds a text index file.
@@ -40,6 +94,7 @@ public final class TextIndex: @unchecked Sendable {
     /// The `position`-th term in byte order, with its posting list.
     public func entry(at position: Int) throws -> (term: String, postings: PostingList) {
         precondition(position >= 0 && position < termCount)
+        try checkSections()
         let entry = try checkedEntry(position)
         let key = UnsafeRawBufferPointer(rebasing: file.bytes[entry.keyStart..<(entry.keyStart + entry.keyLength)])
         return (String(decoding: key, as: UTF8.self), try postings(entry, position: position))
@@ -49,6 +104,7 @@ public final class TextIndex: @unchecked Sendable {
     /// a merge needs, without making a `String` per term.
     func rawEntry(at position: Int) throws -> (key: UnsafeRawBufferPointer, postings: PostingList) {
         precondition(position >= 0 && position < termCount)
+        try checkSections()
         let entry = try checkedEntry(position)
         let key = UnsafeRawBufferPointer(rebasing: file.bytes[entry.keyStart..<(entry.keyStart + entry.keyLength)])
         return (key, try postings(entry, position: position))
@@ -68,6 +124,7 @@ public final class TextIndex: @unchecked Sendable {
 
     /// The posting list of `term` (exact, case-sensitive), or nil when the index lacks it.
     public func postings(for term: String) throws -> PostingList? {
+        try checkSections()
         var term = term
         return try term.withUTF8 { key -> PostingList? in
             var low = 0, high = termCount
@@ -117,13 +174,15 @@ public final class TextIndex: @unchecked Sendable {
         var count: Int
         var postingsOffset: Int
         var postingsLength: Int
+        /// CRC32C of the list's bytes (version 3).
+        var checksum: UInt32
     }
 
     private func checkedEntry(_ position: Int) throws -> Entry {
         let base = header.dictionaryOffset + position * TextIndexHeader.entrySize
         func u32(_ offset: Int) -> Int { Int(UInt32(littleEndian: file.bytes.loadUnaligned(fromByteOffset: base + offset, as: UInt32.self))) }
         func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: file.bytes.loadUnaligned(fromByteOffset: base + offset, as: UInt64.self)) }
-        let keyOffset = u32(0), keyLength = u32(4), count = u32(8)
+        let keyOffset = u32(0), keyLength = u32(4), count = u32(8), checksum = UInt32(truncatingIfNeeded: u32(12))
         let postingsOffset = u64(16), postingsLength = u64(24)
         let postingsEnd = UInt64(header.postingsOffset + header.postingsLength - PostingsCodec.readPadding)
         guard keyOffset + keyLength <= header.stringsLength, count > 0,
@@ -133,11 +192,12 @@ public final class TextIndex: @unchecked Sendable {
             throw FreqBenchError("corrupted text index: dictionary entry out of bounds", file: path, location: "term \(position)")
         }
         return Entry(keyStart: header.stringsOffset + keyOffset, keyLength: keyLength, count: count,
-                     postingsOffset: Int(postingsOffset), postingsLength: Int(postingsLength))
+                     postingsOffset: Int(postingsOffset), postingsLength: Int(postingsLength), checksum: checksum)
     }
 
     private func postings(_ entry: Entry, position: Int) throws -> PostingList {
         guard let base = file.bytes.baseAddress else { throw FreqBenchError("empty index file", file: path) }
+        try checkList(entry, position: position)
         let range = header.idRange
         return try PostingList.checked(count: entry.count, bytes: base + entry.postingsOffset, length: entry.postingsLength,
                                        ids: UInt64(range.lowerBound)..<UInt64(range.upperBound),

@@ -6,9 +6,19 @@ public struct TextIndexHeader: Sendable, Equatable {
     public static let magic: [UInt8] = Array("FBTEXTIX".utf8)
     /// Version 2: the corpus digest is made of per-file digests (`CorpusDigest`) and the
     /// header says which ids a shard covers; version 1 files are still read.
-    public static let formatVersion: UInt32 = 2
+    /// Version 3 adds CRC32C checksums: of every posting list (in its dictionary entry), of
+    /// the dictionary and strings sections, and of the header itself, checked as they are read.
+    public static let formatVersion: UInt32 = 3
     /// Size of the fixed part; the annotator strings follow it.
-    public static let fixedSize = 192
+    public static let fixedSize = 200
+
+    /// The fixed part's size in `version` (192 before version 3).
+    static func fixedSize(version: Int) -> Int { version >= 3 ? 200 : 192 }
+
+    /// The format version of this header (files of versions 1 and 2 are still read).
+    public var version = Int(TextIndexHeader.formatVersion)
+    /// Version 3: CRC32C of the dictionary section followed by the strings section.
+    public var sectionsChecksum: UInt32 = 0
     /// Size of one dictionary entry.
     public static let entrySize = 32
 
@@ -66,7 +76,7 @@ public struct TextIndexHeader: Sendable, Equatable {
     /// Total header length: fixed part, annotator strings, zero padding to a multiple of 8.
     public var length: Int {
         let strings = 2 + annotator.name.utf8.count + 2 + annotator.version.utf8.count
-        return (Self.fixedSize + strings + 7) / 8 * 8
+        return (Self.fixedSize(version: version) + strings + 7) / 8 * 8
     }
 
     /// The header's bytes.
@@ -74,7 +84,7 @@ public struct TextIndexHeader: Sendable, Equatable {
         var bytes = Self.magic
         func put32(_ value: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian) { bytes.append(contentsOf: $0) } }
         func put64(_ value: Int) { withUnsafeBytes(of: UInt64(truncatingIfNeeded: value).littleEndian) { bytes.append(contentsOf: $0) } }
-        put32(Int(Self.formatVersion))
+        put32(version)
         put32(length)
         put64(recordCount)
         put64(indexedRecordCount)
@@ -93,13 +103,21 @@ public struct TextIndexHeader: Sendable, Equatable {
         put64(idRange.lowerBound)
         put64(idRange.upperBound)
         put32(isRangeShard ? 1 : 0)
-        bytes.append(contentsOf: [UInt8](repeating: 0, count: Self.fixedSize - bytes.count))
+        if version >= 3 {
+            put32(Int(sectionsChecksum))   // 188
+            put32(0)                       // 192: the header's own CRC32C, filled in below
+        }
+        bytes.append(contentsOf: [UInt8](repeating: 0, count: Self.fixedSize(version: version) - bytes.count))
         for text in [annotator.name, annotator.version] {
             let utf8 = Array(text.utf8)
             withUnsafeBytes(of: UInt16(utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
             bytes.append(contentsOf: utf8)
         }
         bytes.append(contentsOf: [UInt8](repeating: 0, count: length - bytes.count))
+        if version >= 3 {
+            let checksum = bytes.withUnsafeBytes { CRC32C.checksum($0) }
+            withUnsafeBytes(of: checksum.littleEndian) { bytes.replaceSubrange(192..<196, with: $0) }
+        }
         return bytes
     }
 
@@ -107,8 +125,8 @@ public struct TextIndexHeader: Sendable, Equatable {
     /// Errors name `file` and say what was expected.
     public static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws -> TextIndexHeader {
         func fail(_ message: String) -> FreqBenchError { FreqBenchError(message, file: file, location: "header") }
-        guard bytes.count >= fixedSize else {
-            throw fail("truncated text index: \(bytes.count) bytes, expected at least the \(fixedSize)-byte header")
+        guard bytes.count >= fixedSize(version: 1) else {
+            throw fail("truncated text index: \(bytes.count) bytes, expected at least the \(fixedSize(version: 1))-byte header")
         }
         guard Array(bytes[0..<8]) == magic else {
             throw fail("not a FreqBench text index: bad magic, expected \"FBTEXTIX\"")
@@ -120,14 +138,27 @@ public struct TextIndexHeader: Sendable, Equatable {
             return Int(value)
         }
         let version = u32(8)
-        guard version == 1 || version == Int(formatVersion) else {
-            throw fail("unsupported text index format version \(version), expected 1 or \(formatVersion)")
+        guard (1...Int(formatVersion)).contains(version) else {
+            throw fail("unsupported text index format version \(version), expected 1 to \(formatVersion)")
+        }
+        let fixed = fixedSize(version: version)
+        guard bytes.count >= fixed else {
+            throw fail("truncated text index: \(bytes.count) bytes, expected at least the \(fixed)-byte header")
         }
         let headerLength = u32(12)
-        guard headerLength >= fixedSize + 4, headerLength <= bytes.count else {
+        guard headerLength >= fixed + 4, headerLength <= bytes.count else {
             throw fail("truncated or corrupted text index: header length \(headerLength) for a file of \(bytes.count) bytes")
         }
-        var cursor = fixedSize
+        if version >= 3 {
+            // The header's CRC32C, with its own field taken as zero.
+            var copy = Array(bytes[0..<headerLength])
+            let recorded = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 192, as: UInt32.self))
+            copy.replaceSubrange(192..<196, with: [0, 0, 0, 0])
+            guard copy.withUnsafeBytes({ CRC32C.checksum($0) }) == recorded else {
+                throw fail("corrupted text index: the header does not match its checksum")
+            }
+        }
+        var cursor = fixed
         func string() throws -> String {
             guard cursor + 2 <= headerLength else { throw fail("corrupted text index: annotator strings overrun the header") }
             let length = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: cursor, as: UInt16.self)))
@@ -152,6 +183,8 @@ public struct TextIndexHeader: Sendable, Equatable {
         header.stringsOffset = try u64(120)
         header.stringsLength = try u64(128)
         header.bodyDigest = Array(bytes[136..<168])
+        header.version = version
+        if version >= 3 { header.sectionsChecksum = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 188, as: UInt32.self)) }
         if version >= 2 {
             let first = try u64(168), end = try u64(176), kind = u32(184)
             guard first <= end, end <= header.recordCount, kind <= 1, kind == 1 || (first == 0 && end == header.recordCount) else {

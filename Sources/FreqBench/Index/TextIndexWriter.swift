@@ -68,12 +68,16 @@ final class TextIndexWriter {
             throw FreqBenchError("internal error: posting list of \(count) ids", file: url.path)
         }
         let listOffset = offset
-        try writePostings { try emit($0) }
+        var listChecksum: UInt32 = 0
+        try writePostings { bytes in
+            listChecksum = CRC32C.checksum(bytes, continuing: listChecksum)
+            try emit(bytes)
+        }
         let listLength = offset - listOffset
         try dictionary.appendLittleEndian(UInt32(truncatingIfNeeded: strings.count))
         try dictionary.appendLittleEndian(UInt32(truncatingIfNeeded: termBytes.count))
         try dictionary.appendLittleEndian(UInt32(truncatingIfNeeded: count))
-        try dictionary.appendLittleEndian(UInt32(0))
+        try dictionary.appendLittleEndian(listChecksum)
         try dictionary.appendLittleEndian(UInt64(listOffset))
         try dictionary.appendLittleEndian(UInt64(listLength))
         try strings.append(contentsOf: termBytes)
@@ -87,10 +91,18 @@ final class TextIndexWriter {
         header.postingsLength = offset - header.postingsOffset
         header.dictionaryOffset = offset
         header.dictionaryLength = dictionary.count
-        try dictionary.copy { try emit($0) }
+        var sectionsChecksum: UInt32 = 0
+        try dictionary.copy { bytes in
+            sectionsChecksum = CRC32C.checksum(bytes, continuing: sectionsChecksum)
+            try emit(bytes)
+        }
         header.stringsOffset = offset
         header.stringsLength = strings.count
-        try strings.copy { try emit($0) }
+        try strings.copy { bytes in
+            sectionsChecksum = CRC32C.checksum(bytes, continuing: sectionsChecksum)
+            try emit(bytes)
+        }
+        header.sectionsChecksum = sectionsChecksum
         try flush()
         dictionary.remove()
         strings.remove()
