@@ -87,3 +87,26 @@ struct CompressedCorpusTests {
                 == Data(contentsOf: single.appendingPathComponent(TextIndex.fileName)))
     }
 }
+
+/// A caption longer than `CorpusReader.maximumCaptionCharacters` is a bad record.
+@Suite("Caption length limit")
+struct CaptionLengthTests {
+    @Test("a 150,000-character caption is an error naming the file and record; skipped, it keeps its id")
+    func longCaption() throws {
+        let directory = try TemporaryDirectory.make()
+        let file = directory.appendingPathComponent("long.tsv")
+        let long = String(repeating: "é", count: 150_000)
+        try Data("first\turl\n\(long)\turl\nthird\turl\n".utf8).write(to: file)
+        do {
+            _ = try CompressedCorpusTests.records(file, CorpusOptions(format: .cc3m))
+            Issue.record("a document-sized caption was read")
+        } catch let error as FreqBenchError {
+            #expect(error.file == file.path && error.location == "record 1" && error.message.contains("150000 characters"), "\(error)")
+        }
+        let records = try CompressedCorpusTests.records(file, CorpusOptions(format: .cc3m, skipBadRecords: true))
+        #expect(records.map(\.id) == [0, 2] && records.map(\.caption) == ["first", "third"])
+        // At the limit it is read (in bytes far over it: 2 bytes per character).
+        try Data("\(String(repeating: "é", count: CorpusReader.maximumCaptionCharacters))\turl\n".utf8).write(to: file)
+        #expect(try CompressedCorpusTests.records(file, CorpusOptions(format: .cc3m)).count == 1)
+    }
+}

@@ -130,11 +130,24 @@ public final class CorpusReader {
         }
     }
 
+    /// The longest caption read, in characters (Unicode scalars). A caption is a sentence or
+    /// two; a longer "caption" is a document (or a damaged file), which the annotators' memory
+    /// (linear in the length, with a large constant for the tagger's network rows) and spaCy's
+    /// own `nlp.max_length` (1,000,000) are not meant for: it is a bad record.
+    public static let maximumCaptionCharacters = 100_000
+
     /// The next record, or `nil` at the end of the corpus.
     public func next() throws -> CorpusRecord? {
         while true {
             guard let source = try currentSource() else { return nil }
-            switch try source.next() {
+            var record = try source.next()
+            if case let .caption(caption)? = record, caption.utf8.count > Self.maximumCaptionCharacters,
+               caption.unicodeScalars.count > Self.maximumCaptionCharacters {
+                record = .bad(FreqBenchError("caption of \(caption.unicodeScalars.count) characters (expected at most "
+                    + "\(Self.maximumCaptionCharacters): a caption, not a document)", file: pieces[fileIndex].file.path,
+                    location: "record \(nextID)"), consumesID: true)
+            }
+            switch record {
             case nil:
                 try finishPiece(source)
             case let .caption(caption)?:
