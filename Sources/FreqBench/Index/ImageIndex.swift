@@ -11,6 +11,8 @@ public final class ImageIndex: @unchecked Sendable {
 
     /// The index file, for messages.
     public let url: URL
+    /// `url.path`, kept for messages (`URL.path` is computed anew at each call).
+    private let path: String
     public let precision: TagPrecision
     /// Ascending.
     public let thresholds: [TagThreshold]
@@ -39,6 +41,7 @@ public final class ImageIndex: @unchecked Sendable {
 
     private init(url: URL) throws {
         self.url = url
+        self.path = url.path
         func fail(_ message: String) -> FreqBenchError { FreqBenchError(message, file: url.path) }
         let descriptor = Foundation.open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -188,7 +191,7 @@ public final class ImageIndex: @unchecked Sendable {
         if raw {
             guard end - start == count * 4 else {
                 throw FreqBenchError("corrupted image index: a raw list of \(count) ids in \(end - start) bytes",
-                                     file: url.path, location: "list \(key)")
+                                     file: path, location: "list \(key)")
             }
             let ids = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
                 if let destination = buffer.baseAddress { memcpy(destination, base + start, count * 4) }
@@ -197,13 +200,13 @@ public final class ImageIndex: @unchecked Sendable {
             // Little-endian hosts (the writer checks); a raw list may repeat ids but is sorted.
             for k in ids.indices.dropFirst() where ids[k] < ids[k - 1] {
                 throw FreqBenchError("corrupted image index: raw list ids are not ascending at position \(k)",
-                                     file: url.path, location: "list \(key)")
+                                     file: path, location: "list \(key)")
             }
             return ids
         }
         return try PostingList.checked(count: count, bytes: base + start, length: end - start,
                                        ids: 0..<(UInt64(UInt32.max) + 1),
-                                       file: url.path, index: "image", kind: "list", position: key).decoded()
+                                       file: path, index: "image", kind: "list", position: key).decoded()
     }
 }
 

@@ -16,7 +16,8 @@ public final class TextIndex: @unchecked Sendable {
     public let directory: URL
     public let header: TextIndexHeader
     private let file: MemoryMappedFile
-    private var path: String { file.url.path }
+    /// The file's path, for messages (kept: `URL.path` is computed anew at each call).
+    private let path: String
     /// Guards `sectionsChecked` and `checkedLists`.
     private let lock = NSLock()
     private var sectionsChecked = false
@@ -35,6 +36,7 @@ public final class TextIndex: @unchecked Sendable {
         }
         self.directory = directory
         self.file = try MemoryMappedFile(url: fileURL)
+        self.path = fileURL.path
         self.header = try TextIndexHeader.decode(file.bytes, file: fileURL.path)
         checkedLists = [UInt64](repeating: 0, count: (header.termCount + 63) / 64)
     }
