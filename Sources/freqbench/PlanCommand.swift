@@ -5,6 +5,7 @@ import FreqBench
 /// What `freqbench plan` plans: a caption corpus format, or `hdf5` tag probabilities.
 enum PlanInputFormat: String, ExpressibleByArgument, CaseIterable {
     case cc3m, cc12m, tsv, csv, jsonl, wds, parquet, hdf5
+    case clipRocket = "clip-rocket"
 
     /// The caption corpus format, or nil for tag probabilities.
     var corpusFormat: CorpusFormat? { CorpusFormat(rawValue: rawValue) }

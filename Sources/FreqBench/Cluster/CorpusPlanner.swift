@@ -35,7 +35,7 @@ public enum CorpusPlanner {
         let total = fileStarts[fileStarts.count - 1]
         // WebDataset and compressed files are read whole: cuts inside them move to their ends.
         // (Parquet files are cut between row groups.)
-        let wholeFiles = options.format == .wds || urls.contains { DecompressingFile.compression(of: $0) != nil }
+        let wholeFiles = [.wds, .clipRocket].contains(options.format) || urls.contains { DecompressingFile.compression(of: $0) != nil }
         let targets = cutTargets(total: total, shardCount: shardCount, fileStarts: fileStarts, splittable: !wholeFiles)
 
         var files: [CorpusPlan.File] = []

@@ -1,6 +1,8 @@
 /// What a file reader yields for one record: its caption, or why the record is bad.
 enum SourceRecord {
     case caption(String)
+    /// A record with several captions (clip-rocket's images): its terms are their union.
+    case captions([String])
     /// A record that cannot be read. `consumesID`: whether it still counts as a sample
     /// (true for every record-level error; see `CorpusOptions.skipBadRecords`).
     case bad(FreqBenchError, consumesID: Bool)

@@ -13,13 +13,15 @@
 /// The text formats are read as upstream read them with pandas `read_csv` (see `CaptionQuoting`).
 public enum CorpusFormat: String, CaseIterable, Sendable {
     case cc3m, cc12m, tsv, csv, jsonl, wds, parquet
+    /// clip-rocket's metadata (`cc3m.npy`, `cc12m.npy`, `yfcc15m.pkl`), several captions per image.
+    case clipRocket = "clip-rocket"
 
     /// The field separator of the delimited formats, `nil` for the others.
     var separator: UInt8? {
         switch self {
         case .cc3m, .cc12m, .tsv: return UInt8(ascii: "\t")
         case .csv: return UInt8(ascii: ",")
-        case .jsonl, .wds, .parquet: return nil
+        case .jsonl, .wds, .parquet, .clipRocket: return nil
         }
     }
 }

@@ -124,6 +124,8 @@ public final class CorpusReader {
             }
         case .jsonl, .wds, .parquet:
             break
+        case .clipRocket:
+            if options.captionColumn != nil { throw FreqBenchError("the captions of clip-rocket metadata are fixed; --caption-column does not apply") }
         }
         if options.format != .parquet, options.urlColumn != nil || options.keepEmpty || options.idColumn != nil {
             throw FreqBenchError("--url-column, --keep-empty and --id-column apply to --format parquet only")
@@ -155,6 +157,12 @@ public final class CorpusReader {
                 pieceRecords += 1
                 recordsRead += 1
                 return CorpusRecord(id: nextID, caption: caption, sourceID: source.lastSourceID)
+            case let .captions(captions)?:
+                defer { nextID += 1 }
+                pieceRecords += 1
+                recordsRead += 1
+                return CorpusRecord(id: nextID, caption: captions.first ?? "", sourceID: source.lastSourceID,
+                                    additionalCaptions: Array(captions.dropFirst()))
             case let .bad(error, consumesID)?:
                 guard options.skipBadRecords else { throw error }
                 pieceSkips += 1
@@ -253,6 +261,9 @@ public final class CorpusReader {
             return try WebDatasetCaptionSource(url: url, jsonField: options.captionColumn)
         case .parquet:
             return try ParquetCaptionSource(url: url, options: options, byteRange: range, countOnly: countOnly)
+        case .clipRocket:
+            guard range == nil else { throw FreqBenchError("clip-rocket metadata is read whole; a plan never splits it", file: url.path) }
+            return try ClipRocketCaptionSource(url: url)
         }
     }
 }

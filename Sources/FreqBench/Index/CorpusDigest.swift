@@ -42,6 +42,8 @@ public enum CorpusDigest {
             column = options.captionColumn ?? "-"
         case .parquet:
             column = options.captionColumn ?? "-"
+        case .clipRocket:
+            break
         }
         var text = "freqbench corpus 2\nformat \(options.format.rawValue)\ncaption-column \(column)\n"
             + "quoting \(options.quoting.rawValue)\nheader \(header)\n"

@@ -120,7 +120,7 @@ public enum TextIndexer {
             slots.reset()
             let boxes = annotators.map { AnnotatorBox(annotator: $0) }
             DispatchQueue.concurrentPerform(iterations: chunks.count) { worker in
-                slots.run(worker) { try boxes[worker].annotator.captionTerms(chunks[worker].map(\.caption)) }
+                slots.run(worker) { try boxes[worker].annotator.recordTerms(chunks[worker]) }
             }
             var annotated: [(records: [CorpusRecord], terms: [[String]])] = []
             for (worker, chunk) in chunks.enumerated() {

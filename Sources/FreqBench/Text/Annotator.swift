@@ -53,3 +53,25 @@ public enum CaptionTerms {
         Array(Set(terms)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 }
+
+extension Annotator {
+    /// The terms of each record: of its caption, or, for a record with several captions
+    /// (clip-rocket's images), the union of its captions' terms, sorted as `CaptionTerms.sortedSet`.
+    public func recordTerms(_ records: [CorpusRecord]) throws -> [[String]] {
+        guard records.contains(where: { !$0.additionalCaptions.isEmpty }) else { return try captionTerms(records.map(\.caption)) }
+        let texts = records.flatMap(\.captions)
+        let terms = try captionTerms(texts)
+        guard terms.count == texts.count else {
+            throw FreqBenchError("annotator \(identity) returned \(terms.count) term sets for \(texts.count) captions")
+        }
+        var result: [[String]] = []
+        result.reserveCapacity(records.count)
+        var position = 0
+        for record in records {
+            let count = 1 + record.additionalCaptions.count
+            result.append(CaptionTerms.sortedSet(terms[position..<(position + count)].flatMap { $0 }))
+            position += count
+        }
+        return result
+    }
+}

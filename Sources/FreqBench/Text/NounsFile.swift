@@ -35,7 +35,7 @@ public enum NounsFile {
             while true {
                 let batch = try reader.nextBatch(maxCount: max(1, batchSize))
                 if batch.isEmpty { break }
-                let terms = try annotator.captionTerms(batch.map(\.caption))
+                let terms = try annotator.recordTerms(batch)
                 guard terms.count == batch.count else {
                     throw FreqBenchError("annotator \(annotator.identity) returned \(terms.count) term sets for \(batch.count) captions")
                 }
