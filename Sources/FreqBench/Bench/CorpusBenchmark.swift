@@ -110,6 +110,7 @@ public struct CorpusBenchmark {
             }
         }
         let indexRatios = zip(parquetIndex, tsvIndex).map { $0 / $1 }
+        guard !indexRatios.isEmpty else { return figures }
         figures.append(Figure(name: "index text: parquet / TSV wall time", value: indexRatios.sorted()[indexRatios.count / 2], unit: "×",
                               detail: "\(kept) captions, \(c.annotator), alternating runs (range \(Self.range(indexRatios))); parquet \(Self.range(parquetIndex)) s, "
                                   + "TSV \(Self.range(tsvIndex)) s"))
