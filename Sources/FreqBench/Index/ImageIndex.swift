@@ -27,6 +27,8 @@ public final class ImageIndex: @unchecked Sendable {
     private let base: UnsafeRawPointer
     private let mappedLength: Int
     private let tableStart: Int
+    /// Version 3: where the lists' CRC32Cs start.
+    private let checksumTableStart: Int?
     private let postingsStart: Int
 
     /// Whether `directory` holds an image index.
@@ -62,8 +64,8 @@ public final class ImageIndex: @unchecked Sendable {
         let magic = (0..<8).map { base.load(fromByteOffset: $0, as: UInt8.self) }
         guard magic == ImageIndexLayout.magic else { throw fail("not an image index (bad magic)") }
         let version = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-        guard version == ImageIndexLayout.formatVersion else {
-            throw fail("image index format version \(version) is not supported (expected \(ImageIndexLayout.formatVersion))")
+        guard version == 2 || version == ImageIndexLayout.formatVersion else {
+            throw fail("image index format version \(version) is not supported (expected 2 or \(ImageIndexLayout.formatVersion))")
         }
         let headerLength = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
         guard 16 + headerLength <= length else { throw fail("truncated image index header") }
@@ -112,16 +114,27 @@ public final class ImageIndex: @unchecked Sendable {
         let postingsStart = 16 + headerLength
         let listCount = thresholds.count * tags.count
         let tableLength = listCount * 16 + 8
-        guard length >= postingsStart + PostingsCodec.readPadding + tableLength + 8 else {
+        // Version 3: after the table, a CRC32C per list, the layout's CRC32C and 4 zero bytes.
+        let checksumsLength = version >= 3 ? listCount * 4 + 8 : 0
+        guard length >= postingsStart + PostingsCodec.readPadding + tableLength + checksumsLength + 8 else {
             throw fail("image index is truncated (\(length) bytes)")
         }
         // Every value read from the file is converted with `exactly:` and bounds-checked before
         // any arithmetic, so a damaged table is an error, never a trap.
         let tableValue = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
-        guard let tableStart = Int(exactly: tableValue), tableStart == length - 8 - tableLength,
+        guard let tableStart = Int(exactly: tableValue), tableStart == length - 8 - checksumsLength - tableLength,
               tableStart >= postingsStart + PostingsCodec.readPadding else {
             throw fail("corrupted image index: truncated or damaged (list table at \(tableValue), file of \(length) bytes)")
         }
+        if version >= 3 {
+            var checksum = CRC32C.checksum(UnsafeRawBufferPointer(start: base, count: postingsStart))
+            checksum = CRC32C.checksum(UnsafeRawBufferPointer(start: base + tableStart, count: tableLength + listCount * 4), continuing: checksum)
+            let recorded = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: tableStart + tableLength + listCount * 4, as: UInt32.self))
+            guard checksum == recorded else {
+                throw fail("corrupted image index: the header or the list table does not match its checksum")
+            }
+        }
+        self.checksumTableStart = version >= 3 ? tableStart + tableLength : nil
         let postingsEnd = tableStart - PostingsCodec.readPadding
         var total = 0
         var previous = 0
@@ -187,6 +200,12 @@ public final class ImageIndex: @unchecked Sendable {
     public func postings(threshold t: Int, tag j: Int) throws -> [UInt32] {
         let key = t * tags.count + j
         let (start, end, count, raw) = entry(key)
+        if let checksumTableStart {
+            let recorded = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: checksumTableStart + 4 * key, as: UInt32.self))
+            guard CRC32C.checksum(UnsafeRawBufferPointer(start: base + start, count: end - start)) == recorded else {
+                throw FreqBenchError("corrupted image index: the list does not match its checksum", file: path, location: "list \(key)")
+            }
+        }
         guard count > 0 || end > start else { return [] }
         if raw {
             guard end - start == count * 4 else {

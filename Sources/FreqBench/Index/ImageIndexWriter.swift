@@ -42,6 +42,8 @@ public enum ImageIndexWriter {
             output.append(contentsOf: prefix)
             // Postings: each list in the text index's block codec (`PostingsCodec`), or, when it
             // repeats an id (only with duplicates allowed), as raw little-endian u32.
+            var checksums: [UInt32] = []
+            checksums.reserveCapacity(listSizes.count)
             var entries: [UInt8] = []
             entries.reserveCapacity(listSizes.count * 16 + 8)
             func appendEntry<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { entries.append(contentsOf: $0) } }
@@ -62,6 +64,7 @@ public enum ImageIndexWriter {
                 appendEntry(UInt64(position))
                 appendEntry(UInt32(ids.count))
                 appendEntry(UInt32(raw ? 1 : 0))
+                checksums.append(encoded.withUnsafeBytes { CRC32C.checksum($0) })
                 output.append(contentsOf: encoded)
                 position += encoded.count
                 try flush(force: false)
@@ -70,6 +73,16 @@ public enum ImageIndexWriter {
             output.append(contentsOf: [UInt8](repeating: 0, count: PostingsCodec.readPadding))
             let tableOffset = UInt64(prefix.count + position + PostingsCodec.readPadding)
             output.append(contentsOf: entries)
+            // Version 3: each list's CRC32C, then the CRC32C of the header, the table and these.
+            var checksumTable: [UInt8] = []
+            checksumTable.reserveCapacity(4 * checksums.count)
+            for checksum in checksums { withUnsafeBytes(of: checksum.littleEndian) { checksumTable.append(contentsOf: $0) } }
+            output.append(contentsOf: checksumTable)
+            var layoutChecksum = prefix.withUnsafeBytes { CRC32C.checksum($0) }
+            layoutChecksum = entries.withUnsafeBytes { CRC32C.checksum($0, continuing: layoutChecksum) }
+            layoutChecksum = checksumTable.withUnsafeBytes { CRC32C.checksum($0, continuing: layoutChecksum) }
+            withUnsafeBytes(of: layoutChecksum.littleEndian) { output.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(0)) { output.append(contentsOf: $0) }
             withUnsafeBytes(of: tableOffset.littleEndian) { output.append(contentsOf: $0) }
             try flush(force: true)
             try handle.synchronize()
@@ -86,7 +99,8 @@ public enum ImageIndexWriter {
 /// Everything of an image index except its postings: the header and the list layout.
 struct ImageIndexLayout: Equatable {
     static let magic: [UInt8] = Array("FBIMGIDX".utf8)
-    static let formatVersion: UInt32 = 2
+    /// Version 3 adds CRC32Cs: of every list, and of the header and list table together.
+    static let formatVersion: UInt32 = 3
 
     var precision: TagPrecision
     var thresholds: [TagThreshold]
