@@ -31,10 +31,21 @@ struct FreqBenchCommand: ParsableCommand {
     )
 
     /// Tunes the allocator for bulk work (see `AllocatorTuning`), then runs the command line.
+    /// Exit status: 0 success, 1 failure (or a failed verdict), 2 an invalid command line
+    /// (swift-argument-parser's own is 64; README and `verify --help` promise 2).
     static func main() {
         AllocatorTuning.forBulkWork()
         installFaultInjection()
-        main(nil as [String]?)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == ExitCode.validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
     }
 
     /// Crash-consistency tests only: with `FREQBENCH_FAULT_INJECTION=<stage>` (an
