@@ -98,13 +98,24 @@ struct GoldenCommand: ParsableCommand {
     /// `golden diff`: runs the Fixtures pipeline and prints what an update would change.
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what golden update would change: the stages' references (or engine outputs) against the goldens; writes nothing.")
+            abstract: "Show what golden update would change: the stages' references (or engine outputs) against the goldens; writes nothing.",
+            discussion: """
+                With --exit-code the exit status says whether anything changed, as `git diff --exit-code`: \
+                0 nothing, 1 changes.
+
+                Example:
+                  freqbench golden diff --exit-code
+                """)
 
         @OptionGroup var locations: FixtureLocations
+
+        @Flag(help: "Exit with status 1 when something changed (0 when nothing did), as git diff --exit-code.")
+        var exitCode = false
 
         func run() throws {
             let diff = try GoldenDiff(runs: locations.pipeline.run(.reference), store: locations.store)
             print(diff.text)
+            if exitCode, diff.hasChanges || !diff.failedStages.isEmpty { throw ExitCode(1) }
         }
     }
 
