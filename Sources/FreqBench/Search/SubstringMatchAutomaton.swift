@@ -1,0 +1,397 @@
+import Foundation
+
+/// An Aho–Corasick automaton over UTF-8 bytes that finds, in one pass over a caption, every
+/// entry whose MetaCLIP pattern `" " + entry + " "` occurs in the caption spaced as
+/// `MetaCLIPSpacing` says (the spacing is applied on the fly, without a copy of the caption).
+///
+/// Layout (memory is the point: MetaCLIP curates with 500,000 entries):
+///
+/// - **Byte classes.** Only bytes that occur in some pattern get a class (1…K); every other byte
+///   is class 0, which no state has an edge for.
+/// - **Double array.** The trie of patterns is stored as a double array of 8-byte cells: the
+///   state is its cell index; its child on class c is cell `base + c` if that cell's `check` is
+///   the state. Bases are placed first-fit in breadth-first order, so the shallow states, which
+///   most bytes visit, share a few cache lines.
+/// - **Failure links** (4 bytes per cell): on a missing edge the scan follows them as classic
+///   Aho–Corasick does. Every pattern starts with a space, so a state's failure is the longest
+///   proper suffix of its string that begins with a space: inside a word it is the root, and
+///   chains are as long as the number of spaces in the state's string.
+/// - **Outputs.** Every pattern ends with a space, so matches end only where the scan reads a
+///   space (a space, TAB, LF or CR of the caption, or a space the spacing inserts): the output
+///   list of a state is looked at only then, and only when the high bit of its `base` says it
+///   has one. A state's list holds every entry ending there (its own, then those of its failure
+///   state; states without their own entries share their failure state's list).
+///
+/// The wrapped characters (`,.;:?!` and backtick) are scanned as the three bytes
+/// `" " p " "`; TAB, LF and CR as a space.
+public final class SubstringMatchAutomaton: Sendable {
+    /// One double-array cell: `base` (high bit: the state has outputs) and `check` (the
+    /// parent state, or `UInt32.max` for a free cell).
+    struct Cell: Sendable {
+        var base: UInt32
+        var check: UInt32
+    }
+
+    /// The entries, in the order given (ids are positions here).
+    public let entries: [String]
+    /// Trie states (the root included).
+    public let stateCount: Int
+    /// Double-array cells (states plus unused cells).
+    public var cellCount: Int { cells.count }
+    /// Byte classes in use (bytes occurring in some pattern).
+    public let classCount: Int
+    /// Bytes held by the automaton's arrays.
+    public var memoryBytes: Int {
+        cells.count * MemoryLayout<Cell>.stride + failure.count * 4 + outputStart.count * 4 + outputs.count * 4 + 512
+    }
+
+    static let outputFlag: UInt32 = 0x8000_0000
+    static let baseMask: UInt32 = 0x7FFF_FFFF
+    static let wrappedMarker: UInt8 = 0xFF
+
+    let cells: [Cell]
+    let failure: [UInt32]
+    /// Per cell: offset in `outputs` of its list (`[count, entry ids...]`), 0 for none.
+    let outputStart: [UInt32]
+    let outputs: [UInt32]
+    /// Per input byte: its class, the space class for space/TAB/LF/CR, `wrappedMarker` for a wrapped character.
+    let inputClass: [UInt8]
+    /// Per wrapped character: its class (0 when no pattern holds it).
+    let wrappedClass: [UInt8]
+    let spaceClass: UInt8
+    /// The state after the caption's leading space (the root's only child); 0 with no entries.
+    let startState: UInt32
+
+    /// Builds the automaton for `entries` (repeats allowed: each is reported under its own id).
+    public init(entries: [String]) throws {
+        self.entries = entries
+        // 1. Byte classes, in byte order (so class sequences sort as the bytes do).
+        var present = [Bool](repeating: false, count: 256)
+        present[Int(MetaCLIPSpacing.space)] = true
+        for entry in entries { for byte in entry.utf8 { present[Int(byte)] = true } }
+        var patternClass = [UInt8](repeating: 0, count: 256)
+        var classes = 0
+        for byte in 0..<256 where present[byte] {
+            classes += 1
+            patternClass[byte] = UInt8(classes)
+        }
+        // Valid UTF-8 never holds 0xC0, 0xC1, 0xF5...0xFF, so at most 243 classes: below the marker.
+        guard classes < Int(Self.wrappedMarker) else { throw FreqBenchError("internal: too many byte classes (\(classes))") }
+        classCount = classes
+        let space = patternClass[Int(MetaCLIPSpacing.space)]
+        spaceClass = space
+        var input = patternClass
+        for byte in MetaCLIPSpacing.spaced { input[Int(byte)] = space }
+        var wrapped = [UInt8](repeating: 0, count: 256)
+        for byte in MetaCLIPSpacing.wrapped {
+            input[Int(byte)] = Self.wrappedMarker
+            wrapped[Int(byte)] = patternClass[Int(byte)]
+        }
+        inputClass = input
+        wrappedClass = wrapped
+
+        // 2. The trie, built from the patterns in sorted order (children come in class order).
+        var keys: [UInt8] = []
+        var keyStart: [Int] = [0]
+        for entry in entries {
+            keys.append(space)
+            for byte in entry.utf8 { keys.append(patternClass[Int(byte)]) }
+            keys.append(space)
+            keyStart.append(keys.count)
+        }
+        let order = Self.sortedOrder(keys: keys, starts: keyStart)
+        let trie = try Self.buildTrie(keys: keys, starts: keyStart, order: order)
+        stateCount = trie.label.count
+
+        // 3. Double-array placement, breadth-first.
+        let breadthFirst = Self.breadthFirstOrder(trie)
+        let placement = Self.placeBases(trie, order: breadthFirst)
+        let cellTotal = placement.end + classes + 1
+        guard cellTotal < Int(Self.baseMask) else { throw FreqBenchError("too many entries: \(cellTotal) automaton cells") }
+        var cellOf = [UInt32](repeating: 0, count: trie.label.count)
+        var builtCells = [Cell](repeating: Cell(base: 0, check: UInt32.max), count: cellTotal)
+        builtCells[0].base = UInt32(placement.base[0])
+        for node in breadthFirst {
+            var child = trie.firstChild[node]
+            while child >= 0 {
+                let cell = placement.base[node] + Int(trie.label[Int(child)])
+                cellOf[Int(child)] = UInt32(cell)
+                builtCells[cell] = Cell(base: UInt32(placement.base[Int(child)]), check: cellOf[node])
+                child = trie.nextSibling[Int(child)]
+            }
+        }
+
+        // 4. Failure links and output lists, breadth-first (a failure state is shallower).
+        var builtFailure = [UInt32](repeating: 0, count: cellTotal)
+        var builtOutputStart = [UInt32](repeating: 0, count: cellTotal)
+        var builtOutputs: [UInt32] = [0]
+        for node in breadthFirst {
+            let cell = Int(cellOf[node])
+            if node != 0 {
+                let own = trie.ownEntries(node, order: order)
+                let inherited = Int(builtOutputStart[Int(builtFailure[cell])])
+                if !own.isEmpty {
+                    let inheritedCount = inherited == 0 ? 0 : Int(builtOutputs[inherited])
+                    builtOutputStart[cell] = UInt32(builtOutputs.count)
+                    builtOutputs.append(UInt32(own.count + inheritedCount))
+                    builtOutputs.append(contentsOf: own.map { UInt32($0) })
+                    if inheritedCount > 0 { builtOutputs.append(contentsOf: builtOutputs[(inherited + 1)...(inherited + inheritedCount)]) }
+                } else {
+                    builtOutputStart[cell] = UInt32(inherited)
+                }
+                if builtOutputStart[cell] != 0 { builtCells[cell].base |= Self.outputFlag }
+            }
+            var child = trie.firstChild[node]
+            while child >= 0 {
+                let label = UInt32(trie.label[Int(child)])
+                let childCell = Int(cellOf[Int(child)])
+                var target: UInt32 = 0
+                if node != 0 {
+                    var state = builtFailure[cell]
+                    while true {
+                        let next = (builtCells[Int(state)].base & Self.baseMask) + label
+                        if builtCells[Int(next)].check == state { target = next; break }
+                        if state == 0 { break }
+                        state = builtFailure[Int(state)]
+                    }
+                }
+                builtFailure[childCell] = target
+                child = trie.nextSibling[Int(child)]
+            }
+        }
+        cells = builtCells
+        failure = builtFailure
+        outputStart = builtOutputStart
+        outputs = builtOutputs
+        if entries.isEmpty {
+            startState = 0
+        } else {
+            startState = (builtCells[0].base & Self.baseMask) + UInt32(space)
+        }
+    }
+
+    // MARK: Scanning
+
+    /// The ids of the entries found in `caption`, each once, ascending.
+    public func matches(in caption: String) -> [Int] {
+        var ids = Set<Int>()
+        var text = caption
+        text.withUTF8 { bytes in
+            scan(bytes) { start in
+                let count = Int(outputs[Int(start)])
+                for offset in 1...count { ids.insert(Int(outputs[Int(start) + offset])) }
+            }
+        }
+        return ids.sorted()
+    }
+
+    /// Counts the entries found in `caption` into `tally`, each entry at most once.
+    /// Returns the caption's generation in `tally` (an entry e matched iff `tally.matched(e)`).
+    func tally(_ caption: UnsafeBufferPointer<UInt8>, into tally: SubstringMatchTally) {
+        let generation = tally.nextGeneration()
+        let stamps = tally.stamps
+        let counts = tally.counts
+        outputs.withUnsafeBufferPointer { outputs in
+            guard let list = outputs.baseAddress else { return }
+            scan(caption) { start in
+                let first = Int(start)
+                let count = Int(list[first])
+                for offset in 1...count {
+                    let entry = Int(list[first + offset])
+                    if stamps[entry] != generation {
+                        stamps[entry] = generation
+                        counts[entry] += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs the automaton over the spaced caption; `output` gets the output-list offset of
+    /// every state with outputs that a space leads to.
+    @inline(__always)
+    func scan(_ caption: UnsafeBufferPointer<UInt8>, output: (UInt32) -> Void) {
+        guard startState != 0 else { return }
+        cells.withUnsafeBufferPointer { cellBuffer in
+            failure.withUnsafeBufferPointer { failureBuffer in
+                outputStart.withUnsafeBufferPointer { startBuffer in
+                    inputClass.withUnsafeBufferPointer { classBuffer in
+                        guard let cells = cellBuffer.baseAddress, let failure = failureBuffer.baseAddress,
+                              let starts = startBuffer.baseAddress, let classes = classBuffer.baseAddress else { return }
+                        let space = UInt32(spaceClass)
+                        var state = startState
+                        var base = cells[Int(state)].base
+                        @inline(__always) func step(_ byteClass: UInt32) {
+                            var next = (base & Self.baseMask) &+ byteClass
+                            var cell = cells[Int(next)]
+                            while cell.check != state {
+                                if state == 0 { return }
+                                state = failure[Int(state)]
+                                base = cells[Int(state)].base
+                                next = (base & Self.baseMask) &+ byteClass
+                                cell = cells[Int(next)]
+                            }
+                            state = next
+                            base = cell.base
+                        }
+                        @inline(__always) func spaceStep() {
+                            step(space)
+                            if base & Self.outputFlag != 0 { output(starts[Int(state)]) }
+                        }
+                        for byte in caption {
+                            let byteClass = classes[Int(byte)]
+                            if byteClass != Self.wrappedMarker {
+                                step(UInt32(byteClass))
+                                if UInt32(byteClass) == space, base & Self.outputFlag != 0 { output(starts[Int(state)]) }
+                            } else {
+                                spaceStep()
+                                step(UInt32(wrappedClass[Int(byte)]))
+                                spaceStep()
+                            }
+                        }
+                        spaceStep()
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Construction
+
+    /// The trie under construction: per node its class label, first child, next sibling
+    /// (children in class order), and the range of `order` holding the entries ending there.
+    struct Trie {
+        var label: [UInt8] = [0]
+        var firstChild: [Int32] = [-1]
+        var nextSibling: [Int32] = [-1]
+        var ownFirst: [Int32] = [-1]
+        var ownCount: [Int32] = [0]
+
+        func ownEntries(_ node: Int, order: [Int32]) -> ArraySlice<Int32> {
+            let first = Int(ownFirst[node])
+            return first < 0 ? [] : order[first..<(first + Int(ownCount[node]))]
+        }
+    }
+
+    /// Entry ids sorted by their key bytes (ties by id, so repeats keep their input order).
+    static func sortedOrder(keys: [UInt8], starts: [Int]) -> [Int32] {
+        var order = (0..<Int32(starts.count - 1)).map { $0 }
+        keys.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            order.sort { a, b in
+                let startA = starts[Int(a)], lengthA = starts[Int(a) + 1] - startA
+                let startB = starts[Int(b)], lengthB = starts[Int(b) + 1] - startB
+                let common = memcmp(base + startA, base + startB, min(lengthA, lengthB))
+                if common != 0 { return common < 0 }
+                if lengthA != lengthB { return lengthA < lengthB }
+                return a < b
+            }
+        }
+        return order
+    }
+
+    static func buildTrie(keys: [UInt8], starts: [Int], order: [Int32]) throws -> Trie {
+        var trie = Trie()
+        var lastChild: [Int32] = [-1]
+        var path: [Int32] = [0]  // nodes along the previous key: path[d] is at depth d
+        var previous: ArraySlice<UInt8> = []
+        for (rank, entry) in order.enumerated() {
+            let key = keys[starts[Int(entry)]..<starts[Int(entry) + 1]]
+            var common = 0
+            while common < key.count, common < previous.count,
+                  key[key.startIndex + common] == previous[previous.startIndex + common] { common += 1 }
+            path.removeSubrange((common + 1)...)
+            for depth in common..<key.count {
+                let parent = Int(path[depth])
+                let node = Int32(trie.label.count)
+                guard node < Int32.max else { throw FreqBenchError("too many entries: the trie exceeds 2^31 states") }
+                trie.label.append(key[key.startIndex + depth])
+                trie.firstChild.append(-1)
+                trie.nextSibling.append(-1)
+                trie.ownFirst.append(-1)
+                trie.ownCount.append(0)
+                lastChild.append(-1)
+                if lastChild[parent] < 0 { trie.firstChild[parent] = node } else { trie.nextSibling[Int(lastChild[parent])] = node }
+                lastChild[parent] = node
+                path.append(node)
+            }
+            let terminal = Int(path[key.count])
+            if trie.ownFirst[terminal] < 0 { trie.ownFirst[terminal] = Int32(rank) }
+            trie.ownCount[terminal] += 1
+            previous = key
+        }
+        return trie
+    }
+
+    static func breadthFirstOrder(_ trie: Trie) -> [Int] {
+        var order = [0]
+        order.reserveCapacity(trie.label.count)
+        var position = 0
+        while position < order.count {
+            var child = trie.firstChild[order[position]]
+            while child >= 0 {
+                order.append(Int(child))
+                child = trie.nextSibling[Int(child)]
+            }
+            position += 1
+        }
+        return order
+    }
+
+    /// First-fit double-array bases in breadth-first order, on a bitmap of used cells.
+    /// `end` is one past the last used cell.
+    static func placeBases(_ trie: Trie, order: [Int]) -> (base: [Int], end: Int) {
+        var base = [Int](repeating: 0, count: trie.label.count)
+        var used: [UInt64] = [1]  // cell 0: the root
+        var end = 1
+        var searchStart = 1  // no free cell below it
+        func isUsed(_ cell: Int) -> Bool {
+            let word = cell >> 6
+            return word < used.count && used[word] & (1 << UInt64(cell & 63)) != 0
+        }
+        func markUsed(_ cell: Int) {
+            let word = cell >> 6
+            while word >= used.count { used.append(0) }
+            used[word] |= 1 << UInt64(cell & 63)
+        }
+        func nextFree(_ from: Int) -> Int {
+            var word = from >> 6
+            guard word < used.count else { return from }
+            var bits = ~used[word] & (~0 << UInt64(from & 63))
+            while bits == 0 {
+                word += 1
+                guard word < used.count else { return word << 6 }
+                bits = ~used[word]
+            }
+            return word << 6 + bits.trailingZeroBitCount
+        }
+        var labels: [Int] = []
+        for node in order {
+            labels.removeAll(keepingCapacity: true)
+            var child = trie.firstChild[node]
+            while child >= 0 {
+                labels.append(Int(trie.label[Int(child)]))
+                child = trie.nextSibling[Int(child)]
+            }
+            guard let first = labels.first else { continue }
+            searchStart = nextFree(searchStart)
+            var cell = nextFree(max(searchStart, first))
+            var attempts = 0
+            while true {
+                let candidate = cell - first
+                if labels.dropFirst().allSatisfy({ !isUsed(candidate + $0) }) { break }
+                attempts += 1
+                // Bounded search: past a crowded stretch, place it after the last used cell
+                // (every cell from `end` on is free, so that always fits).
+                cell = attempts < 256 ? nextFree(cell + 1) : max(end, first)
+            }
+            let chosen = cell - first
+            base[node] = chosen
+            for label in labels {
+                markUsed(chosen + label)
+                end = max(end, chosen + label + 1)
+            }
+        }
+        return (base, end)
+    }
+}
