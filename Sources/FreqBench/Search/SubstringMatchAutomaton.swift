@@ -4,7 +4,8 @@ import Foundation
 /// entry whose MetaCLIP pattern `" " + entry + " "` occurs in the caption spaced as
 /// `MetaCLIPSpacing` says (the spacing is applied on the fly, without a copy of the caption).
 ///
-/// Layout (memory is the point: MetaCLIP curates with 500,000 entries):
+/// Layout (memory is the point: MetaCLIP curates with 500,000 entries; and the scan's speed is
+/// the latency of one dependent load per byte):
 ///
 /// - **Byte classes.** Only bytes that occur in some pattern get a class (1…K); every other byte
 ///   is class 0, which no state has an edge for.
@@ -14,13 +15,18 @@ import Foundation
 ///   most bytes visit, share a few cache lines.
 /// - **Failure links** (4 bytes per cell): on a missing edge the scan follows them as classic
 ///   Aho–Corasick does. Every pattern starts with a space, so a state's failure is the longest
-///   proper suffix of its string that begins with a space: inside a word it is the root, and
-///   chains are as long as the number of spaces in the state's string.
+///   proper suffix of its string that begins with a space: inside a word it is the root, after
+///   a word's closing space it is the state `" "`, deeper only inside multi-word prefixes. Two
+///   bits of `base` mark the first two cases, whose next state needs no failure link: from the
+///   root it is `" "` on a space and the root otherwise, from `" "` it is read from a dense
+///   row (one entry per class). Only the rare third case walks the links.
 /// - **Outputs.** Every pattern ends with a space, so matches end only where the scan reads a
-///   space (a space, TAB, LF or CR of the caption, or a space the spacing inserts): the output
-///   list of a state is looked at only then, and only when the high bit of its `base` says it
-///   has one. A state's list holds every entry ending there (its own, then those of its failure
-///   state; states without their own entries share their failure state's list).
+///   space (a space, TAB, LF or CR of the caption, or a space the spacing inserts). There, if
+///   the high bit of the state's `base` says it has outputs, the scan writes the state to a
+///   buffer; the output lists of the buffered states are read after the scan, off its chain of
+///   dependent loads. A state's list holds every entry ending there (its own, then those of its
+///   failure state; states without their own entries share their failure state's list); a list
+///   of one entry (the common case) is stored in place of its offset.
 ///
 /// The wrapped characters (`,.;:?!` and backtick) are scanned as the three bytes
 /// `" " p " "`; TAB, LF and CR as a space.
@@ -42,16 +48,24 @@ public final class SubstringMatchAutomaton: Sendable {
     public let classCount: Int
     /// Bytes held by the automaton's arrays.
     public var memoryBytes: Int {
-        cells.count * MemoryLayout<Cell>.stride + failure.count * 4 + outputStart.count * 4 + outputs.count * 4 + 512
+        cells.count * MemoryLayout<Cell>.stride + failure.count * 4 + outputStart.count * 4 + outputs.count * 4
+            + spaceRowState.count * 4 + spaceRowBase.count * 4 + inputClass.count + wrappedClass.count
     }
 
     static let outputFlag: UInt32 = 0x8000_0000
-    static let baseMask: UInt32 = 0x7FFF_FFFF
+    /// The state's failure is the root.
+    static let failRootFlag: UInt32 = 0x4000_0000
+    /// The state's failure is the state `" "`.
+    static let failSpaceFlag: UInt32 = 0x2000_0000
+    static let baseMask: UInt32 = 0x1FFF_FFFF
     static let wrappedMarker: UInt8 = 0xFF
+    /// In `outputStart`: the value is the state's only entry (low 31 bits), not an offset.
+    static let singleOutput: UInt32 = 0x8000_0000
 
     let cells: [Cell]
     let failure: [UInt32]
-    /// Per cell: offset in `outputs` of its list (`[count, entry ids...]`), 0 for none.
+    /// Per cell: offset in `outputs` of its list (`[count, entry ids...]`), 0 for none, or
+    /// `singleOutput | entry` for a list of one entry.
     let outputStart: [UInt32]
     let outputs: [UInt32]
     /// Per input byte: its class, the space class for space/TAB/LF/CR, `wrappedMarker` for a wrapped character.
@@ -59,11 +73,15 @@ public final class SubstringMatchAutomaton: Sendable {
     /// Per wrapped character: its class (0 when no pattern holds it).
     let wrappedClass: [UInt8]
     let spaceClass: UInt8
-    /// The state after the caption's leading space (the root's only child); 0 with no entries.
+    /// The state after the caption's leading space (the root's only child, state `" "`); 0 with no entries.
     let startState: UInt32
+    /// Per class: the state the automaton goes to from state `" "`, and that state's `base`.
+    let spaceRowState: [UInt32]
+    let spaceRowBase: [UInt32]
 
     /// Builds the automaton for `entries` (repeats allowed: each is reported under its own id).
     public init(entries: [String]) throws {
+        guard entries.count < Int(Self.singleOutput) else { throw FreqBenchError("too many entries: \(entries.count)") }
         self.entries = entries
         // 1. Byte classes, in byte order (so class sequences sort as the bytes do).
         var present = [Bool](repeating: false, count: 256)
@@ -107,7 +125,7 @@ public final class SubstringMatchAutomaton: Sendable {
         let breadthFirst = Self.breadthFirstOrder(trie)
         let placement = Self.placeBases(trie, order: breadthFirst)
         let cellTotal = placement.end + classes + 1
-        guard cellTotal < Int(Self.baseMask) else { throw FreqBenchError("too many entries: \(cellTotal) automaton cells") }
+        guard cellTotal <= Int(Self.baseMask) else { throw FreqBenchError("too many entries: \(cellTotal) automaton cells") }
         var cellOf = [UInt32](repeating: 0, count: trie.label.count)
         var builtCells = [Cell](repeating: Cell(base: 0, check: UInt32.max), count: cellTotal)
         builtCells[0].base = UInt32(placement.base[0])
@@ -159,100 +177,202 @@ public final class SubstringMatchAutomaton: Sendable {
                 child = trie.nextSibling[Int(child)]
             }
         }
+        // 5. Flags for the two common failures, and the row of state " ".
+        let start = entries.isEmpty ? 0 : (builtCells[0].base & Self.baseMask) + UInt32(space)
+        for node in breadthFirst {
+            let cell = Int(cellOf[node])
+            if builtFailure[cell] == 0 {
+                builtCells[cell].base |= Self.failRootFlag
+            } else if builtFailure[cell] == start {
+                builtCells[cell].base |= Self.failSpaceFlag
+            }
+        }
+        var rowState = [UInt32](repeating: 0, count: classes + 1)
+        var rowBase = [UInt32](repeating: builtCells[0].base, count: classes + 1)
+        if start != 0 {
+            for byteClass in 0...classes {
+                let next = (builtCells[Int(start)].base & Self.baseMask) + UInt32(byteClass)
+                if builtCells[Int(next)].check == start {
+                    rowState[byteClass] = next
+                } else if byteClass == Int(space) {
+                    rowState[byteClass] = start
+                } else {
+                    continue
+                }
+                rowBase[byteClass] = builtCells[Int(rowState[byteClass])].base
+            }
+        }
+        // A list of one entry is stored in place: the entry id with the high bit set.
+        for cell in builtOutputStart.indices where builtOutputStart[cell] != 0 && builtOutputs[Int(builtOutputStart[cell])] == 1 {
+            builtOutputStart[cell] = Self.singleOutput | builtOutputs[Int(builtOutputStart[cell]) + 1]
+        }
         cells = builtCells
         failure = builtFailure
         outputStart = builtOutputStart
         outputs = builtOutputs
-        if entries.isEmpty {
-            startState = 0
-        } else {
-            startState = (builtCells[0].base & Self.baseMask) + UInt32(space)
-        }
+        startState = start
+        spaceRowState = rowState
+        spaceRowBase = rowBase
     }
 
     // MARK: Scanning
 
     /// The ids of the entries found in `caption`, each once, ascending.
     public func matches(in caption: String) -> [Int] {
-        var ids = Set<Int>()
         var text = caption
-        text.withUTF8 { bytes in
-            scan(bytes) { start in
-                let count = Int(outputs[Int(start)])
-                for offset in 1...count { ids.insert(Int(outputs[Int(start) + offset])) }
+        return withScanner { scanner in
+            let found: [UInt32] = text.withUTF8 { bytes in
+                [UInt32](unsafeUninitializedCapacity: Self.stateBufferCapacity(bytes.count)) { buffer, count in
+                    count = buffer.baseAddress.map { scanner.scan(bytes, into: $0) } ?? 0
+                }
             }
+            var ids = Set<Int>()
+            for state in found {
+                let start = scanner.outputStart[Int(state)]
+                if start & Self.singleOutput != 0 {
+                    ids.insert(Int(start & ~Self.singleOutput))
+                } else {
+                    for offset in 1...Int(scanner.outputs[Int(start)]) { ids.insert(Int(scanner.outputs[Int(start) + offset])) }
+                }
+            }
+            return ids.sorted()
         }
-        return ids.sorted()
     }
 
-    /// Counts the entries found in `caption` into `tally`, each entry at most once.
-    /// Returns the caption's generation in `tally` (an entry e matched iff `tally.matched(e)`).
-    func tally(_ caption: UnsafeBufferPointer<UInt8>, into tally: SubstringMatchTally) {
-        let generation = tally.nextGeneration()
-        let stamps = tally.stamps
-        let counts = tally.counts
-        outputs.withUnsafeBufferPointer { outputs in
-            guard let list = outputs.baseAddress else { return }
-            scan(caption) { start in
-                let first = Int(start)
-                let count = Int(list[first])
-                for offset in 1...count {
-                    let entry = Int(list[first + offset])
-                    if stamps[entry] != generation {
-                        stamps[entry] = generation
-                        counts[entry] += 1
+    /// How many states `Scanner.scan` may write for a caption of `bytes` bytes (two spaces per
+    /// byte at most, and the final space).
+    static func stateBufferCapacity(_ bytes: Int) -> Int { 2 * bytes + 1 }
+
+    /// Calls `body` with a `Scanner` over this automaton's arrays (valid only inside `body`).
+    /// Taking the views once for many captions keeps the per-caption cost to the scan itself.
+    func withScanner<Result>(_ body: (Scanner) throws -> Result) rethrows -> Result {
+        try cells.withUnsafeBufferPointer { cells in
+            try failure.withUnsafeBufferPointer { failure in
+                try outputStart.withUnsafeBufferPointer { outputStart in
+                    try outputs.withUnsafeBufferPointer { outputs in
+                        try inputClass.withUnsafeBufferPointer { classes in
+                            try wrappedClass.withUnsafeBufferPointer { wrapped in
+                                try spaceRowState.withUnsafeBufferPointer { rowState in
+                                    try spaceRowBase.withUnsafeBufferPointer { rowBase in
+                                        try body(Scanner(cells: cells, failure: failure, outputStart: outputStart, outputs: outputs,
+                                                         classes: classes, wrapped: wrapped, rowState: rowState, rowBase: rowBase,
+                                                         space: UInt32(spaceClass), start: startState))
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
     }
 
-    /// Runs the automaton over the spaced caption; `output` gets the output-list offset of
-    /// every state with outputs that a space leads to.
-    @inline(__always)
-    func scan(_ caption: UnsafeBufferPointer<UInt8>, output: (UInt32) -> Void) {
-        guard startState != 0 else { return }
-        cells.withUnsafeBufferPointer { cellBuffer in
-            failure.withUnsafeBufferPointer { failureBuffer in
-                outputStart.withUnsafeBufferPointer { startBuffer in
-                    inputClass.withUnsafeBufferPointer { classBuffer in
-                        guard let cells = cellBuffer.baseAddress, let failure = failureBuffer.baseAddress,
-                              let starts = startBuffer.baseAddress, let classes = classBuffer.baseAddress else { return }
-                        let space = UInt32(spaceClass)
-                        var state = startState
-                        var base = cells[Int(state)].base
-                        @inline(__always) func step(_ byteClass: UInt32) {
-                            var next = (base & Self.baseMask) &+ byteClass
-                            var cell = cells[Int(next)]
-                            while cell.check != state {
-                                if state == 0 { return }
-                                state = failure[Int(state)]
-                                base = cells[Int(state)].base
-                                next = (base & Self.baseMask) &+ byteClass
-                                cell = cells[Int(next)]
-                            }
-                            state = next
-                            base = cell.base
-                        }
-                        @inline(__always) func spaceStep() {
-                            step(space)
-                            if base & Self.outputFlag != 0 { output(starts[Int(state)]) }
-                        }
-                        for byte in caption {
-                            let byteClass = classes[Int(byte)]
-                            if byteClass != Self.wrappedMarker {
-                                step(UInt32(byteClass))
-                                if UInt32(byteClass) == space, base & Self.outputFlag != 0 { output(starts[Int(state)]) }
-                            } else {
-                                spaceStep()
-                                step(UInt32(wrappedClass[Int(byte)]))
-                                spaceStep()
-                            }
-                        }
-                        spaceStep()
+    /// Views of the automaton's arrays, and the scan over them.
+    struct Scanner {
+        let cells: UnsafeBufferPointer<Cell>
+        let failure: UnsafeBufferPointer<UInt32>
+        let outputStart: UnsafeBufferPointer<UInt32>
+        let outputs: UnsafeBufferPointer<UInt32>
+        let classes: UnsafeBufferPointer<UInt8>
+        let wrapped: UnsafeBufferPointer<UInt8>
+        let rowState: UnsafeBufferPointer<UInt32>
+        let rowBase: UnsafeBufferPointer<UInt32>
+        let space: UInt32
+        let start: UInt32
+
+        /// Counts the entries found in `caption` into `tally`, each entry at most once
+        /// (afterwards, entry e matched iff `tally.matched(e)`).
+        @inline(__always)
+        func tally(_ caption: UnsafeBufferPointer<UInt8>, into tally: SubstringMatchTally) {
+            let generation = tally.nextGeneration()
+            let found = tally.stateBuffer(capacity: SubstringMatchAutomaton.stateBufferCapacity(caption.count))
+            let foundCount = scan(caption, into: found)
+            guard foundCount > 0, let starts = outputStart.baseAddress, let list = outputs.baseAddress else { return }
+            let stamps = tally.stamps
+            let counts = tally.counts
+            @inline(__always) func count(_ entry: Int) {
+                if stamps[entry] != generation {
+                    stamps[entry] = generation
+                    counts[entry] += 1
+                }
+            }
+            for index in 0..<foundCount {
+                let start = starts[Int(found[index])]
+                if start & SubstringMatchAutomaton.singleOutput != 0 {
+                    count(Int(start & ~SubstringMatchAutomaton.singleOutput))
+                } else {
+                    let first = Int(start)
+                    for offset in 1...Int(list[first]) { count(Int(list[first + offset])) }
+                }
+            }
+        }
+
+        /// Runs the automaton over the spaced caption and writes to `found` every state with
+        /// outputs that a space leads to (a match ends only on a space), in order; returns how
+        /// many. `found` must hold `stateBufferCapacity(caption.count)` states. The output
+        /// lists are read afterwards, off the scan's chain of dependent loads.
+        @inline(__always)
+        func scan(_ caption: UnsafeBufferPointer<UInt8>, into found: UnsafeMutablePointer<UInt32>) -> Int {
+            guard start != 0, let cells = cells.baseAddress, let failure = failure.baseAddress, let classes = classes.baseAddress,
+                  let wrapped = wrapped.baseAddress, let rowState = rowState.baseAddress, let rowBase = rowBase.baseAddress else { return 0 }
+            let space = space
+            let start = start
+            let startBase = cells[Int(start)].base
+            let rootBase = cells[0].base
+            var state = start
+            var base = startBase
+            var count = 0
+            @inline(__always) func step(_ byteClass: UInt32) {
+                var next = (base & SubstringMatchAutomaton.baseMask) &+ byteClass
+                var cell = cells[Int(next)]
+                if cell.check == state {
+                    state = next
+                    base = cell.base
+                    return
+                }
+                while true {
+                    if base & SubstringMatchAutomaton.failRootFlag != 0 {
+                        if byteClass == space { state = start; base = startBase } else { state = 0; base = rootBase }
+                        return
+                    }
+                    if base & SubstringMatchAutomaton.failSpaceFlag != 0 {
+                        state = rowState[Int(byteClass)]
+                        base = rowBase[Int(byteClass)]
+                        return
+                    }
+                    state = failure[Int(state)]
+                    base = cells[Int(state)].base
+                    next = (base & SubstringMatchAutomaton.baseMask) &+ byteClass
+                    cell = cells[Int(next)]
+                    if cell.check == state {
+                        state = next
+                        base = cell.base
+                        return
                     }
                 }
             }
+            @inline(__always) func record() {
+                if base & SubstringMatchAutomaton.outputFlag != 0 {
+                    found[count] = state
+                    count &+= 1
+                }
+            }
+            for byte in caption {
+                let byteClass = UInt32(classes[Int(byte)])
+                if byteClass != UInt32(SubstringMatchAutomaton.wrappedMarker) {
+                    step(byteClass)
+                    if byteClass == space { record() }
+                } else {
+                    step(space)
+                    record()
+                    step(UInt32(wrapped[Int(byte)]))
+                    step(space)
+                    record()
+                }
+            }
+            step(space)
+            record()
+            return count
         }
     }
 

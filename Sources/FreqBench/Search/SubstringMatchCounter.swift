@@ -136,19 +136,21 @@ public struct SubstringMatchCounter: Sendable {
         let automaton = automaton
         DispatchQueue.concurrentPerform(iterations: min(tallies.count, chunkCount)) { worker in
             let tally = tallies[worker]
-            while let chunk = work.nextChunk() {
-                var found: [(watched: Int, sample: Sample)] = []
-                var taken = [Int](repeating: 0, count: collect ? watched.count : 0)
-                for index in (chunk * size)..<min(batch.count, (chunk + 1) * size) {
-                    var caption = batch[index].caption
-                    caption.withUTF8 { automaton.tally($0, into: tally) }
-                    guard collect else { continue }
-                    for (position, entry) in watched.enumerated() where taken[position] < needed[position] && tally.matched(entry) {
-                        taken[position] += 1
-                        found.append((position, Sample(id: batch[index].id, caption: caption)))
+            automaton.withScanner { scanner in
+                while let chunk = work.nextChunk() {
+                    var found: [(watched: Int, sample: Sample)] = []
+                    var taken = [Int](repeating: 0, count: collect ? watched.count : 0)
+                    for index in (chunk * size)..<min(batch.count, (chunk + 1) * size) {
+                        var caption = batch[index].caption
+                        caption.withUTF8 { scanner.tally($0, into: tally) }
+                        guard collect else { continue }
+                        for (position, entry) in watched.enumerated() where taken[position] < needed[position] && tally.matched(entry) {
+                            taken[position] += 1
+                            found.append((position, Sample(id: batch[index].id, caption: caption)))
+                        }
                     }
+                    if collect { work.store(found, chunk: chunk) }
                 }
-                if collect { work.store(found, chunk: chunk) }
             }
         }
         guard collect else { return }

@@ -2,18 +2,21 @@
 /// it matched, and the generation stamp (the caption number in this tally) of its last match,
 /// so an entry found several times in one caption is counted once without a set per caption.
 ///
-/// Used by one thread at a time (the counter hands tallies out from a pool); the counts of
-/// all tallies are summed at the end.
+/// Each counting worker owns one; the counts of all tallies are summed at the end.
 final class SubstringMatchTally: @unchecked Sendable {
-    // @unchecked: the buffers are only touched by the thread that holds the tally; the pool's
-    // lock orders one holder's writes before the next holder's reads.
+    // @unchecked: the buffers (counts, stamps, the scan's state buffer) are only touched by
+    // the one worker thread that owns the tally; they are summed after the workers finish.
     let entryCount: Int
     let counts: UnsafeMutablePointer<Int>
     let stamps: UnsafeMutablePointer<UInt32>
     /// The current caption's stamp (settable for tests of the wrap).
     var generation: UInt32 = 0
 
+    private var states: UnsafeMutablePointer<UInt32>
+    private var stateCapacity = 4096
+
     init(entryCount: Int) {
+        states = .allocate(capacity: stateCapacity)
         self.entryCount = entryCount
         counts = .allocate(capacity: max(entryCount, 1))
         counts.initialize(repeating: 0, count: max(entryCount, 1))
@@ -24,6 +27,7 @@ final class SubstringMatchTally: @unchecked Sendable {
     deinit {
         counts.deallocate()
         stamps.deallocate()
+        states.deallocate()
     }
 
     /// Starts a new caption and returns its stamp (the stamps restart from zero after 2^32 - 1 captions).
@@ -34,6 +38,16 @@ final class SubstringMatchTally: @unchecked Sendable {
         }
         generation += 1
         return generation
+    }
+
+    /// A scratch buffer of at least `capacity` states for the automaton's scan.
+    func stateBuffer(capacity: Int) -> UnsafeMutablePointer<UInt32> {
+        if capacity > stateCapacity {
+            states.deallocate()
+            stateCapacity = max(capacity, 2 * stateCapacity)
+            states = .allocate(capacity: stateCapacity)
+        }
+        return states
     }
 
     /// Whether `entry` matched the current caption.
