@@ -12,10 +12,12 @@ struct BenchMetaCLIPCommand: ParsableCommand {
             Captions: CC3M-val repeated to --captions; entries: the 3,811 default concept names plus the most frequent \
             caption tokens, to --entries. The Python side is scripts/metaclip_substr_counts.py (MetaCLIP's own loop, one \
             process); the two sides run alternately and must write byte-identical counts. Use a release build; the Python \
-            loop takes about 100 s per 200,000 captions with 5,000 entries.
+            loop takes about 75 s per 200,000 captions with 5,000 entries.
 
-            Example:
-              swift build -c release && .build/release/freqbench bench metaclip --captions 200000 --entries 5000 --large-entries 500000
+            Examples:
+              swift build -c release
+              .build/release/freqbench bench metaclip --large-entries 500000
+              .build/release/freqbench bench metaclip --no-baseline --repetitions 5
             """)
 
     @Option(help: "Captions (the corpus repeated in order).") var captions = 200_000

@@ -21,9 +21,11 @@ struct SearchMetaCLIPCommand: ParsableCommand {
 
             Examples (from the repository root):
               freqbench search metaclip ../shared/corpora/cc3m_val.tsv --format cc3m \\
-                  --concepts ../shared/upstream/search_counts/cifar10_cc3m_lemmatized_search_counts.json --out /tmp/cifar10_metaclip.json
-              freqbench search metaclip Fixtures/metaclip/captions.jsonl --format jsonl --concept "hot dog" --concept dog
-              freqbench search metaclip ../shared/corpora/cc3m_val.tsv --format cc3m --explain dog --explain "St. Louis"
+                  --concepts Fixtures/metaclip/entries.txt --out /tmp/counts.json
+              freqbench search metaclip Fixtures/metaclip/captions.jsonl \\
+                  --format jsonl --concept "hot dog" --concept dog
+              freqbench search metaclip ../shared/corpora/cc3m_val.tsv --format cc3m \\
+                  --explain dog --explain "St. Louis" --samples 3
             """)
 
     @OptionGroup var corpus: CorpusArguments

@@ -66,14 +66,17 @@ public struct SubstringMatchBenchmark {
         let source = try CorpusReader(paths: [c.corpus], options: CorpusOptions(format: c.corpusFormat)).nextBatch(maxCount: Int.max)
         guard !source.isEmpty else { throw FreqBenchError("no captions", file: c.corpus.path) }
         let captions = (0..<c.captions).map { source[$0 % source.count].caption }
+        let records = captions.enumerated().map { CorpusRecord(id: $0.offset, caption: $0.element) }
         let bytes = captions.reduce(0) { $0 + $1.utf8.count }
         let entries = try Self.entries(count: c.entries, captions: source.map(\.caption))
         let captionsFile = c.cacheDirectory.appendingPathComponent("metaclip-captions-\(c.captions).jsonl")
-        var lines = ""
-        for caption in captions { lines += JSONWriter().string(.object(["caption": .string(caption)])) + "\n" }
-        try AtomicFile.write(lines, to: captionsFile)
         let entriesFile = c.cacheDirectory.appendingPathComponent("metaclip-entries-\(c.entries).txt")
-        try AtomicFile.write(entries.map { JSONWriter().string(.string($0)) + "\n" }.joined(), to: entriesFile)
+        if c.baseline {
+            var lines = ""
+            for caption in captions { lines += JSONWriter().string(.object(["caption": .string(caption)])) + "\n" }
+            try AtomicFile.write(lines, to: captionsFile)
+            try AtomicFile.write(entries.map { JSONWriter().string(.string($0)) + "\n" }.joined(), to: entriesFile)
+        }
         let detail = "\(c.captions) captions (\(source.count) of \(c.corpus.lastPathComponent), repeated; "
             + String(format: "%.1f MB", Double(bytes) / 1e6) + "), \(entries.count) entries"
 
@@ -137,7 +140,7 @@ public struct SubstringMatchBenchmark {
         for threads in Set([1, c.threads]).sorted() {
             var counter = built
             counter.threads = threads
-            let time = Self.best(of: runs) { _ = counter.count(captions: captions) }
+            let time = Self.best(of: runs) { _ = counter.count(records: records) }
             let rate = Double(bytes) / time.wall / 1e6
             record("counting, \(threads) thread\(threads == 1 ? "" : "s"), per CPU second", Double(bytes) / time.cpu / 1e6, "MB/s per core",
                    String(format: "wall: %.0f MB/s in all (%.0f per thread), %.1f M captions/s; best of %d; ", rate, rate / Double(threads),
@@ -149,17 +152,19 @@ public struct SubstringMatchBenchmark {
             let large = Self.syntheticEntries(count: c.largeEntries)
             let largeBytes = large.reduce(0) { $0 + $1.utf8.count }
             let resident = ProcessMemory.residentBytes ?? 0
+            let peakReset = ProcessMemory.resetPeak()
             let start = ContinuousClock.now
             let counter = try SubstringMatchCounter(concepts: large, threads: 1)
             let buildSeconds = (ContinuousClock.now - start).seconds
+            let peak = peakReset ? (ProcessMemory.peakResidentBytes ?? 0) - resident : 0
             let automaton = counter.automaton
             record("automaton, \(large.count) synthetic entries", Double(automaton.memoryBytes) / 1_048_576, "MiB",
                    "\(automaton.stateCount) states in \(automaton.cellCount) cells (\(String(format: "%.1f", 100 * Double(automaton.stateCount) / Double(automaton.cellCount))) % used), "
                     + "\(automaton.classCount) byte classes, \(String(format: "%.1f", Double(largeBytes) / Double(large.count))) bytes per entry; "
-                    + String(format: "built in %.2f s; resident memory +%.0f MiB after the build", buildSeconds,
-                             Double((ProcessMemory.residentBytes ?? 0) - resident) / 1_048_576))
+                    + String(format: "built in %.2f s; peak resident memory during the build +%.0f MiB", buildSeconds,
+                             Double(peak) / 1_048_576))
             var sum = 0
-            let time = Self.best(of: runs) { sum = counter.count(captions: captions).reduce(0, +) }
+            let time = Self.best(of: runs) { sum = counter.count(records: records).reduce(0, +) }
             record("counting with \(large.count) synthetic entries, 1 thread, per CPU second", Double(bytes) / time.cpu / 1e6, "MB/s per core",
                    String(format: "wall: %.0f MB/s; best of %d; ", Double(bytes) / time.wall / 1e6, runs) + "\(sum) (entry, caption) matches")
         }

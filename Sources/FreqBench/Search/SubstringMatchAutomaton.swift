@@ -129,10 +129,11 @@ public final class SubstringMatchAutomaton: Sendable {
         var cellOf = [UInt32](repeating: 0, count: trie.label.count)
         var builtCells = [Cell](repeating: Cell(base: 0, check: UInt32.max), count: cellTotal)
         builtCells[0].base = UInt32(placement.base[0])
-        for node in breadthFirst {
+        for stored in breadthFirst {
+            let node = Int(stored)
             var child = trie.firstChild[node]
             while child >= 0 {
-                let cell = placement.base[node] + Int(trie.label[Int(child)])
+                let cell = Int(placement.base[node]) + Int(trie.label[Int(child)])
                 cellOf[Int(child)] = UInt32(cell)
                 builtCells[cell] = Cell(base: UInt32(placement.base[Int(child)]), check: cellOf[node])
                 child = trie.nextSibling[Int(child)]
@@ -143,7 +144,8 @@ public final class SubstringMatchAutomaton: Sendable {
         var builtFailure = [UInt32](repeating: 0, count: cellTotal)
         var builtOutputStart = [UInt32](repeating: 0, count: cellTotal)
         var builtOutputs: [UInt32] = [0]
-        for node in breadthFirst {
+        for stored in breadthFirst {
+            let node = Int(stored)
             let cell = Int(cellOf[node])
             if node != 0 {
                 let own = trie.ownEntries(node, order: order)
@@ -179,7 +181,8 @@ public final class SubstringMatchAutomaton: Sendable {
         }
         // 5. Flags for the two common failures, and the row of state " ".
         let start = entries.isEmpty ? 0 : (builtCells[0].base & Self.baseMask) + UInt32(space)
-        for node in breadthFirst {
+        for stored in breadthFirst {
+            let node = Int(stored)
             let cell = Int(cellOf[node])
             if builtFailure[cell] == 0 {
                 builtCells[cell].base |= Self.failRootFlag
@@ -443,14 +446,14 @@ public final class SubstringMatchAutomaton: Sendable {
         return trie
     }
 
-    static func breadthFirstOrder(_ trie: Trie) -> [Int] {
-        var order = [0]
+    static func breadthFirstOrder(_ trie: Trie) -> [UInt32] {
+        var order: [UInt32] = [0]
         order.reserveCapacity(trie.label.count)
         var position = 0
         while position < order.count {
-            var child = trie.firstChild[order[position]]
+            var child = trie.firstChild[Int(order[position])]
             while child >= 0 {
-                order.append(Int(child))
+                order.append(UInt32(child))
                 child = trie.nextSibling[Int(child)]
             }
             position += 1
@@ -460,8 +463,8 @@ public final class SubstringMatchAutomaton: Sendable {
 
     /// First-fit double-array bases in breadth-first order, on a bitmap of used cells.
     /// `end` is one past the last used cell.
-    static func placeBases(_ trie: Trie, order: [Int]) -> (base: [Int], end: Int) {
-        var base = [Int](repeating: 0, count: trie.label.count)
+    static func placeBases(_ trie: Trie, order: [UInt32]) -> (base: [UInt32], end: Int) {
+        var base = [UInt32](repeating: 0, count: trie.label.count)
         var used: [UInt64] = [1]  // cell 0: the root
         var end = 1
         var searchStart = 1  // no free cell below it
@@ -486,7 +489,8 @@ public final class SubstringMatchAutomaton: Sendable {
             return word << 6 + bits.trailingZeroBitCount
         }
         var labels: [Int] = []
-        for node in order {
+        for stored in order {
+            let node = Int(stored)
             labels.removeAll(keepingCapacity: true)
             var child = trie.firstChild[node]
             while child >= 0 {
@@ -506,7 +510,7 @@ public final class SubstringMatchAutomaton: Sendable {
                 cell = attempts < 256 ? nextFree(cell + 1) : max(end, first)
             }
             let chosen = cell - first
-            base[node] = chosen
+            base[node] = UInt32(chosen)
             for label in labels {
                 markUsed(chosen + label)
                 end = max(end, chosen + label + 1)

@@ -103,9 +103,13 @@ public struct SubstringMatchCounter: Sendable {
 
     /// Counts every concept over captions in memory (per distinct concept, in `concepts` order).
     public func count(captions: [String]) -> [Int] {
+        count(records: captions.enumerated().map { CorpusRecord(id: $0.offset, caption: $0.element) })
+    }
+
+    /// Counts every concept over records in memory (per distinct concept, in `concepts` order).
+    public func count(records: [CorpusRecord]) -> [Int] {
         let tallies = (0..<threads).map { _ in SubstringMatchTally(entryCount: concepts.count) }
         var samples: [[Sample]] = []
-        let records = captions.enumerated().map { CorpusRecord(id: $0.offset, caption: $0.element) }
         process(records, tallies: tallies, watched: [], sampleCount: 0, samples: &samples)
         var values = [Int](repeating: 0, count: concepts.count)
         for tally in tallies { tally.add(to: &values) }
