@@ -7,7 +7,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed as ratios to a baseline in the same run.",
-        subcommands: [BenchEvalCommand.self, BenchTextCommand.self, BenchImageCommand.self, BenchScaleCommand.self, BenchCorpusCommand.self])
+        subcommands: [BenchEvalCommand.self, BenchTextCommand.self, BenchImageCommand.self, BenchScaleCommand.self, BenchCorpusCommand.self,
+                      BenchMetaCLIPCommand.self])
 }
 
 /// `freqbench bench eval`: zero-shot scoring vs bare sgemm on the same shapes.
