@@ -49,23 +49,8 @@ public struct SHA256: Sendable {
 
     /// The SHA-256 of the file at `url` (32 bytes), read in 4 MiB pieces.
     public static func digest(ofFile url: URL) throws -> [UInt8] {
-        let descriptor = open(url.path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw FreqBenchError("cannot read: \(String(cString: strerror(errno)))", file: url.path)
-        }
-        defer { close(descriptor) }
         var hasher = SHA256()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 22, alignment: 64)
-        defer { buffer.deallocate() }
-        while true {
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FreqBenchError("cannot read: \(String(cString: strerror(errno)))", file: url.path)
-            }
-            hasher.update(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-        }
+        try FileChunks.forEach(url) { hasher.update(bytes: $0) }
         return hasher.digest()
     }
 }

@@ -32,21 +32,8 @@ final class XXH3Hasher {
 
     /// The XXH3-128 of the file at `url`, read in 4 MiB pieces.
     static func digest(ofFile url: URL) throws -> [UInt8] {
-        let descriptor = open(url.path, O_RDONLY)
-        guard descriptor >= 0 else { throw FreqBenchError("cannot read: \(String(cString: strerror(errno)))", file: url.path) }
-        defer { close(descriptor) }
         let hasher = XXH3Hasher()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 22, alignment: 64)
-        defer { buffer.deallocate() }
-        while true {
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FreqBenchError("cannot read: \(String(cString: strerror(errno)))", file: url.path)
-            }
-            hasher.update(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-        }
+        try FileChunks.forEach(url) { hasher.update(bytes: $0) }
         return hasher.digest()
     }
 }
