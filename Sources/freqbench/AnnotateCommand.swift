@@ -21,19 +21,7 @@ struct AnnotateCommand: ParsableCommand {
               freqbench annotate --plan laion.plan.json --shard 3 --out shards/shard-00003
             """)
 
-    @Argument(help: "Corpus files or directories (a directory = its files sorted by name), read in order; sample ids are global across them. Not with --plan.")
-    var corpus: [String] = []
-
-    @Option(help: "Corpus format (not with --plan, which records it).")
-    var format: CorpusFormat?
-
-    @OptionGroup var reading: CorpusReadingArguments
-
-    @Option(help: "A plan from `freqbench plan`: annotate its shard --shard I into the directory --out.")
-    var plan: String?
-
-    @Option(help: "With --plan: the shard to annotate.")
-    var shard: String?
+    @OptionGroup var input: CorpusOrPlanArguments
 
     @Option(help: "Annotator: \(AnnotatorRegistry.names.joined(separator: "|")).")
     var annotator: String = AnnotatorRegistry.defaultName
@@ -48,22 +36,16 @@ struct AnnotateCommand: ParsableCommand {
     var out: String
 
     func validate() throws {
-        if plan != nil {
-            guard corpus.isEmpty, format == nil else { throw ValidationError("give either CORPUS --format F or --plan PLAN.json, not both") }
-            guard shard != nil else { throw ValidationError("--plan needs --shard I") }
-        } else {
-            guard !corpus.isEmpty else { throw ValidationError("give the corpus (CORPUS... --format F) or --plan PLAN.json --shard I") }
-            guard format != nil else { throw ValidationError("missing --format (the corpus format)") }
-        }
+        if input.plan == nil, input.shard != nil { throw ValidationError("annotate --shard needs --plan (id-mod-N shards are for index text)") }
     }
 
     func run() throws {
         let made = try AnnotatorRegistry.make(annotator, options: AnnotatorOptions(workers: workers, batchSize: batchSize))
         let workerCount = workers ?? ProcessInfo.processInfo.activeProcessorCount
         let batch = batchSize * max(1, workerCount) * 4
-        if let plan {
+        if let plan = input.plan {
             let loaded = try CorpusPlan.read(from: URL(fileURLWithPath: plan))
-            let index = try IndexTextCommand.shardIndex(shard ?? "", plan: loaded)
+            let index = try PlanShardArgument.index(input.shard ?? "", shardCount: loaded.shards.count)
             let output = URL(fileURLWithPath: out)
             if ShardCompletion.isComplete(output, planDigest: loaded.digest, shard: index, annotator: made.identity) {
                 FileHandle.standardError.write(Data("annotate: shard \(index) of \(plan) is already complete in \(out); nothing to do\n".utf8))
@@ -75,10 +57,10 @@ struct AnnotateCommand: ParsableCommand {
                                                enabled: loaded.options.skipBadRecords)
             return
         }
-        let reader = try CorpusReader(paths: corpus.map { URL(fileURLWithPath: $0) }, options: reading.options(format: format ?? .tsv))
+        let reader = try CorpusReader(paths: input.paths, options: input.options)
         let summary = try NounsFile.write(reader, annotator: made, batchSize: batch, to: URL(fileURLWithPath: out),
                                           progress: ProgressBar("annotate"))
         CorpusReadingArguments.reportSkips(command: "annotate", skipped: summary.skippedRecords, reasons: summary.skipReasons,
-                                           enabled: reading.skipBadRecords)
+                                           enabled: input.reading.skipBadRecords)
     }
 }

@@ -71,11 +71,7 @@ struct IndexImageCommand: ParsableCommand {
             return
         }
         let loaded = try TagProbabilityPlan.read(from: URL(fileURLWithPath: plan))
-        let parts = (shard ?? "").split(separator: "/", omittingEmptySubsequences: false)
-        guard let index = Int(parts[0]), parts.count <= 2, loaded.shards.indices.contains(index),
-              parts.count == 1 || Int(parts[1]) == loaded.shards.count else {
-            throw ValidationError("--shard \(shard ?? ""): the plan has shards 0..<\(loaded.shards.count); give I")
-        }
+        let index = try PlanShardArgument.index(shard ?? "", shardCount: loaded.shards.count)
         let identity = ShardCompletion.imageIdentity(thresholds: builder.thresholds)
         if ShardCompletion.isComplete(output, planDigest: loaded.digest, shard: index, annotator: identity) {
             FileHandle.standardError.write(Data("index image: shard \(index) of \(plan) is already complete in \(out); nothing to do\n".utf8))

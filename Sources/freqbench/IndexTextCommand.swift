@@ -23,19 +23,7 @@ struct IndexTextCommand: ParsableCommand {
               freqbench index text --plan laion.plan.json --shard 7 --out shards/shard-00007
             """)
 
-    @Argument(help: "Corpus files or directories (a directory = its files sorted by name), read in order; not with --plan.")
-    var corpus: [String] = []
-
-    @Option(help: "Corpus format (not with --plan, which records it).")
-    var format: CorpusFormat?
-
-    @OptionGroup var reading: CorpusReadingArguments
-
-    @Option(help: "A plan from `freqbench plan`: build one of its shards (--shard I).")
-    var plan: String?
-
-    @Option(help: "With --plan: shard I of the plan. Without: I/N, the records with id mod N == I.")
-    var shard: String?
+    @OptionGroup var input: CorpusOrPlanArguments
 
     @Option(help: "Annotator: \(AnnotatorRegistry.names.joined(separator: "|")).") var annotator: String = AnnotatorRegistry.defaultName
     @Option(help: "Index precomputed term sets (annotate output, NOUNS.jsonl) instead of annotating.") var annotations: String?
@@ -45,14 +33,7 @@ struct IndexTextCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary (records, terms, postings, bytes read) on stdout.") var json = false
 
     func validate() throws {
-        if plan != nil {
-            guard corpus.isEmpty, format == nil else { throw ValidationError("give either CORPUS --format F or --plan PLAN.json, not both") }
-            guard shard != nil else { throw ValidationError("--plan needs --shard I") }
-            guard annotations == nil else { throw ValidationError("--annotations is not supported with --plan") }
-        } else {
-            guard !corpus.isEmpty else { throw ValidationError("give the corpus (CORPUS... --format F) or --plan PLAN.json --shard I") }
-            guard format != nil else { throw ValidationError("missing --format (the corpus format)") }
-        }
+        if input.plan != nil, annotations != nil { throw ValidationError("--annotations is not supported with --plan") }
     }
 
     func run() throws {
@@ -60,10 +41,10 @@ struct IndexTextCommand: ParsableCommand {
         let progress = ProgressBar("index text")
         var statistics = TextIndexer.ReadStatistics(bytesRead: 0, records: 0)
         let header: TextIndexHeader
-        if let plan {
+        if let plan = input.plan {
             let planURL = URL(fileURLWithPath: plan)
             let loaded = try CorpusPlan.read(from: planURL)
-            let index = try Self.shardIndex(shard ?? "", plan: loaded)
+            let index = try PlanShardArgument.index(input.shard ?? "", shardCount: loaded.shards.count)
             let made = try AnnotatorRegistry.make(annotator, options: AnnotatorOptions(workers: jobs))
             if ShardCompletion.isComplete(output, planDigest: loaded.digest, shard: index, annotator: made.identity) {
                 FileHandle.standardError.write(Data("index text: shard \(index) of \(plan) is already complete in \(out); nothing to do\n".utf8))
@@ -74,20 +55,20 @@ struct IndexTextCommand: ParsableCommand {
                                            statistics: { statistics = $0 },
                                            skipped: { CorpusReadingArguments.reportSkips(command: "index text", skipped: $0, reasons: $1, enabled: loaded.options.skipBadRecords) })
         } else {
-            let options = reading.options(format: format ?? .tsv)
-            let shardSpec = try shard.map(ShardSpec.init(parsing:)) ?? .whole
-            let paths = corpus.map { URL(fileURLWithPath: $0) }
+            let options = input.options
+            let shardSpec = try input.shard.map(ShardSpec.init(parsing:)) ?? .whole
+            let paths = input.paths
             if let annotations {
                 let identity = try AnnotatorRegistry.make(annotator, options: AnnotatorOptions(workers: 1)).identity
                 header = try TextIndexer.build(corpus: paths, options: options, annotations: URL(fileURLWithPath: annotations),
                                                annotator: identity, shard: shardSpec, output: output, progress: progress,
-                                               skipped: { CorpusReadingArguments.reportSkips(command: "index text", skipped: $0, reasons: $1, enabled: reading.skipBadRecords) })
+                                               skipped: { CorpusReadingArguments.reportSkips(command: "index text", skipped: $0, reasons: $1, enabled: input.reading.skipBadRecords) })
             } else {
                 let made = try AnnotatorRegistry.make(annotator, options: AnnotatorOptions(workers: jobs))
                 header = try TextIndexer.build(corpus: paths, options: options, annotators: [made], shard: shardSpec,
                                                output: output, batchSize: batchSize, progress: progress,
                                                statistics: { statistics = $0 },
-                                               skipped: { CorpusReadingArguments.reportSkips(command: "index text", skipped: $0, reasons: $1, enabled: reading.skipBadRecords) })
+                                               skipped: { CorpusReadingArguments.reportSkips(command: "index text", skipped: $0, reasons: $1, enabled: input.reading.skipBadRecords) })
             }
         }
         FileHandle.standardError.write(Data(("index text: \(header.indexedRecordCount) of \(header.recordCount) records (shard \(header.shardDescription)), "
@@ -103,15 +84,5 @@ struct IndexTextCommand: ParsableCommand {
                 "bytes_read": .int(statistics.bytesRead),
             ])))
         }
-    }
-
-    /// `I` (or `I/N` with N the plan's shard count) as a shard of `plan`.
-    static func shardIndex(_ text: String, plan: CorpusPlan) throws -> Int {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard let index = Int(parts[0]), parts.count <= 2, index >= 0, index < plan.shards.count,
-              parts.count == 1 || Int(parts[1]) == plan.shards.count else {
-            throw ValidationError("--shard \(text): the plan has shards 0..<\(plan.shards.count); give I (or I/\(plan.shards.count))")
-        }
-        return index
     }
 }

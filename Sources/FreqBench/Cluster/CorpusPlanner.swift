@@ -23,12 +23,9 @@ public enum CorpusPlanner {
         var sizes: [Int] = []
         var times: [Int] = []
         for url in urls {
-            var info = stat()
-            guard stat(url.path, &info) == 0 else {
-                throw FreqBenchError("cannot stat corpus file: \(String(cString: strerror(errno)))", file: url.path)
-            }
-            sizes.append(Int(info.st_size))
-            times.append(Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec))
+            let status = try FileStatus(of: url)
+            sizes.append(status.size)
+            times.append(status.modificationTime)
         }
         var fileStarts: [Int] = [0]
         for size in sizes { fileStarts.append(fileStarts[fileStarts.count - 1] + size) }

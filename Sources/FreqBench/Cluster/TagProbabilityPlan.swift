@@ -31,22 +31,14 @@ public struct TagProbabilityPlan: Sendable, Equatable {
         var firstRow = 0
         for url in paths.map(\.standardizedFileURL) {
             let source = try TagProbabilities.open(url)
-            let (size, time) = try fileStatus(url)
-            files.append(File(path: url, size: size, modificationTime: time, rows: source.sampleCount, firstRow: firstRow,
+            let status = try FileStatus(of: url)
+            files.append(File(path: url, size: status.size, modificationTime: status.modificationTime, rows: source.sampleCount, firstRow: firstRow,
                               metadataDigest: metadataDigest(source)))
             firstRow += source.sampleCount
         }
         // Every row has the same width in bytes, so equal row counts are equal bytes.
         let shards = (0..<shardCount).map { ($0 * firstRow / shardCount)..<(($0 + 1) * firstRow / shardCount) }
         return TagProbabilityPlan(files: files, shards: shards)
-    }
-
-    static func fileStatus(_ url: URL) throws -> (size: Int, modificationTime: Int) {
-        var info = stat()
-        guard stat(url.path, &info) == 0 else {
-            throw FreqBenchError("cannot stat: \(String(cString: strerror(errno)))", file: url.path)
-        }
-        return (Int(info.st_size), Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec))
     }
 
     static func metadataDigest(_ source: TagProbabilities) -> [UInt8] {
@@ -60,7 +52,8 @@ public struct TagProbabilityPlan: Sendable, Equatable {
     /// contents are not digested, so an unchanged size and time are taken as unchanged data.
     public func checkFiles() throws {
         for file in files {
-            let (size, time) = try Self.fileStatus(file.path)
+            let status = try FileStatus(of: file.path)
+            let (size, time) = (status.size, status.modificationTime)
             guard size == file.size, time == file.modificationTime else {
                 throw FreqBenchError("tag-probability file changed since the plan: \(size) bytes, modified at \(time) ns; "
                     + "the plan recorded \(file.size) bytes at \(file.modificationTime) ns (make a new plan, or restore the file)",

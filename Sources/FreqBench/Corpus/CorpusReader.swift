@@ -75,13 +75,7 @@ public final class CorpusReader {
     }
 
     /// The size in bytes of `url`.
-    static func fileSize(_ url: URL) throws -> Int {
-        var info = stat()
-        guard stat(url.path, &info) == 0 else {
-            throw FreqBenchError("cannot stat corpus file: \(String(cString: strerror(errno)))", file: url.path)
-        }
-        return Int(info.st_size)
-    }
+    static func fileSize(_ url: URL) throws -> Int { try FileStatus(of: url).size }
 
     /// The files that `paths` stand for, in reading order (directories expanded).
     public static func files(in paths: [URL], format: CorpusFormat) throws -> [URL] {
