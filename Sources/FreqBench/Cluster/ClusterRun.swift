@@ -235,7 +235,7 @@ public struct ClusterRun: Sendable {
             rm -f "$state.running"
             exit "$status"
 
-            """.replacingOccurrences(of: "\n\n#!", with: "\n#!")
+            """
     }
 
     /// The merge script.
