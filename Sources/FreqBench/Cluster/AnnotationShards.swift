@@ -23,6 +23,7 @@ public enum AnnotationShards {
         let elapsed = ContinuousClock.now - start
         completion.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         completion.peakResidentBytes = ProcessMemory.peakResidentBytes ?? 0
+        completion.pieces = ShardCompletion.PieceRecords.of(reader.summaries)
         try completion.write(into: temporary)
         try AtomicFile.replace(output, with: temporary)
         return summary
@@ -65,6 +66,7 @@ public enum AnnotationShards {
             throw FreqBenchError("incomplete shard set: missing shard(s) " + missing.prefix(10).map { "\($0)/\(first.shardCount)" }.joined(separator: ", "),
                                  file: completions[0].0.path)
         }
+        try ShardCompletion.checkEveryFileHasGoodRecords(completions.map(\.1))
         let ordered = completions.sorted { $0.1.shard < $1.1.shard }.map { $0.0.appendingPathComponent(ShardCompletion.nounsFileName) }
         try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = AtomicFile.temporaryURL(for: output)

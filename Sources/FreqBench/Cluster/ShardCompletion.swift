@@ -23,6 +23,28 @@ public struct ShardCompletion: Sendable, Equatable {
     /// Wall seconds the shard job took, and its peak resident memory (informative).
     public var seconds: Double = 0
     public var peakResidentBytes: Int = 0
+    /// Corpus shards: each piece's file with its good and skipped records, so that a merge can
+    /// refuse a file none of whose records is good (as a single build does) though each shard
+    /// saw only part of it.
+    public var pieces: [PieceRecords] = []
+
+    /// The records a shard read from one piece of a corpus file.
+    public struct PieceRecords: Sendable, Equatable {
+        public var file: String
+        public var good: Int
+        public var skipped: Int
+
+        public init(file: String, good: Int, skipped: Int) {
+            self.file = file
+            self.good = good
+            self.skipped = skipped
+        }
+
+        /// The pieces of `summaries` (a shard's reader).
+        public static func of(_ summaries: [CorpusPieceSummary]) -> [PieceRecords] {
+            summaries.map { PieceRecords(file: $0.file.path, good: $0.goodRecords, skipped: $0.skippedRecords) }
+        }
+    }
 
     public init(planDigest: [UInt8], shard: Int, shardCount: Int, records: Int, bytesRead: Int, annotator: AnnotatorIdentity) {
         self.planDigest = planDigest
@@ -46,6 +68,9 @@ public struct ShardCompletion: Sendable, Equatable {
             "seconds": .double(seconds),
             "peak_resident_bytes": .int(peakResidentBytes),
             "tool": .string(ToolVersion.current),
+            "pieces": .array(pieces.map {
+                .object(["file": .string($0.file), "good": .int($0.good), "skipped": .int($0.skipped)])
+            }),
         ])
     }
 
@@ -72,6 +97,11 @@ public struct ShardCompletion: Sendable, Equatable {
         completion.outputDigest = SHA256.bytes(ofHex: output)
         completion.seconds = value["seconds"]?.doubleValue ?? 0
         completion.peakResidentBytes = value["peak_resident_bytes"]?.intValue ?? 0
+        for piece in value["pieces"]?.arrayValue ?? [] {
+            guard let file = piece["file"]?.stringValue, let good = piece["good"]?.intValue, good >= 0,
+                  let skipped = piece["skipped"]?.intValue, skipped >= 0 else { return nil }
+            completion.pieces.append(PieceRecords(file: file, good: good, skipped: skipped))
+        }
         return completion
     }
 
@@ -94,5 +124,24 @@ public struct ShardCompletion: Sendable, Equatable {
             if FileManager.default.fileExists(atPath: file.path) { return (try? SHA256.digest(ofFile: file)) == completion.outputDigest }
         }
         return false
+    }
+}
+
+extension ShardCompletion {
+    /// Throws for a corpus file that the shards read only bad records of (all skipped as bad,
+    /// none good): a wrong option such as the caption column, which a single build refuses.
+    public static func checkEveryFileHasGoodRecords(_ completions: [ShardCompletion]) throws {
+        var totals: [String: (good: Int, skipped: Int)] = [:]
+        var order: [String] = []
+        for piece in completions.flatMap(\.pieces) {
+            if totals[piece.file] == nil { order.append(piece.file) }
+            totals[piece.file, default: (0, 0)].good += piece.good
+            totals[piece.file, default: (0, 0)].skipped += piece.skipped
+        }
+        for file in order {
+            guard let total = totals[file], total.good == 0, total.skipped > 0 else { continue }
+            throw FreqBenchError("every record of the file is bad (\(total.skipped) skipped across the shards, none read): "
+                                 + "check --format and --caption-column (each shard's log names its first bad record)", file: file)
+        }
     }
 }

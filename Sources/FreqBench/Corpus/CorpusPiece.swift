@@ -47,6 +47,9 @@ public struct CorpusPieceSummary: Sendable, Equatable {
     public var bytes: Int
     /// Sample ids consumed (records, bad ones included).
     public var records: Int
+    /// Records read, and records skipped as bad (`skipBadRecords`).
+    public var goodRecords = 0
+    public var skippedRecords = 0
     /// SHA-256 of the piece's bytes (empty for a plan's pieces, which are checked by XXH3).
     public var sha256: [UInt8]
 }

@@ -47,7 +47,6 @@ public final class CorpusReader {
     private var pieceSkips = 0
     private var pieceFirstSkip: FreqBenchError?
     /// Good records read so far, all pieces.
-    private var recordsRead = 0
 
     /// Opens a corpus. Throws when a path does not exist, a directory holds no corpus
     /// files, or the options do not fit the format.
@@ -149,12 +148,10 @@ public final class CorpusReader {
             case let .caption(caption)?:
                 defer { nextID += 1 }
                 pieceRecords += 1
-                recordsRead += 1
                 return CorpusRecord(id: nextID, caption: caption, sourceID: source.lastSourceID)
             case let .captions(captions)?:
                 defer { nextID += 1 }
                 pieceRecords += 1
-                recordsRead += 1
                 return CorpusRecord(id: nextID, caption: captions.first ?? "", sourceID: source.lastSourceID,
                                     additionalCaptions: Array(captions.dropFirst()))
             case let .bad(error, consumesID)?:
@@ -185,8 +182,9 @@ public final class CorpusReader {
         if wholeFile, pieceRecords == 0, pieceSkips > 0 {
             throw Self.everyRecordSkipped(file: piece.file, skips: pieceSkips, firstReason: pieceFirstSkip)
         }
-        let summary = CorpusPieceSummary(file: piece.file, bytes: finished.bytesRead, records: nextID - pieceFirstID,
+        var summary = CorpusPieceSummary(file: piece.file, bytes: finished.bytesRead, records: nextID - pieceFirstID,
                                          sha256: piece.expected == nil ? try finished.consumedDigest() : [])
+        (summary.goodRecords, summary.skippedRecords) = (pieceRecords, pieceSkips)
         if let expected = piece.expected {
             let what = piece.byteRange.map { "bytes \($0.lowerBound)..<\($0.upperBound)" } ?? "the file"
             let checksum = try finished.takeSegmentDigest()
@@ -204,14 +202,9 @@ public final class CorpusReader {
 
     private func currentSource() throws -> CaptionSource? {
         if let source { return source }
-        guard fileIndex < pieces.count else {
-            // Parts of files (a plan shard's pieces): everything read was bad.
-            if recordsRead == 0, skippedRecords > 0, let first = pieces.first {
-                throw Self.everyRecordSkipped(file: first.file, skips: skippedRecords, firstReason: skipReasons.first,
-                                              what: pieces.count == 1 ? "piece" : "\(pieces.count) pieces")
-            }
-            return nil
-        }
+        // (Parts of files, a plan shard's pieces, may hold only bad records: shards record their
+        // pieces' good and skipped records, and merges refuse a file none of whose records is good.)
+        guard fileIndex < pieces.count else { return nil }
         let piece = pieces[fileIndex]
         if let firstID = piece.firstID { nextID = firstID }
         pieceFirstID = nextID

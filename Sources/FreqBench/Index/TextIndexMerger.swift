@@ -23,6 +23,8 @@ public enum TextIndexMerger {
         // Version 3 shards are checked as they are read (header, dictionary and every list have
         // CRC32Cs, and the merge reads every list); older ones have only the body digest.
         for index in opened where index.header.version < 3 { try index.verify() }
+        // Plan shards: a file whose records were all bad in every shard that read it.
+        try ShardCompletion.checkEveryFileHasGoodRecords(shards.compactMap { ShardCompletion.read(in: $0) })
         // Shard order is id order for range shards.
         let indexes = opened.sorted { $0.header.shard.index < $1.header.shard.index }
         let first = indexes[0].header

@@ -64,6 +64,7 @@ public enum TextIndexer {
         let elapsed = ContinuousClock.now - start
         completion.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         completion.peakResidentBytes = ProcessMemory.peakResidentBytes ?? 0
+        completion.pieces = ShardCompletion.PieceRecords.of(read.summaries)
         return try read.builder.write(to: output, header: header, completion: completion,
                                       extraFiles: try sidecar.map { [try $0.finish(endID: planShard.idRange.upperBound)] } ?? [])
     }
