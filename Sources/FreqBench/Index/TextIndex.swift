@@ -23,9 +23,18 @@ public final class TextIndex: @unchecked Sendable {
     private var sectionsChecked = false
     /// One bit per term: its posting list's checksum has been checked.
     private var checkedLists: [UInt64]
+    /// Whether lists and sections are checked against their checksums as they are first read
+    /// (always, except in `bench text`, which measures what the checks cost).
+    private let verifiesChecksums: Bool
 
     /// Opens the index in `directory` (or the index file itself).
-    public init(directory: URL) throws {
+    public convenience init(directory: URL) throws {
+        try self.init(directory: directory, verifyingChecksums: true)
+    }
+
+    /// `verifyingChecksums: false` is for measuring the checks' cost only.
+    init(directory: URL, verifyingChecksums: Bool) throws {
+        verifiesChecksums = verifyingChecksums
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
             throw FreqBenchError("no such index directory", file: directory.path)
@@ -43,7 +52,7 @@ public final class TextIndex: @unchecked Sendable {
 
     /// Checks the dictionary and strings sections against their checksum, once (version 3).
     private func checkSections() throws {
-        guard header.version >= 3 else { return }
+        guard header.version >= 3, verifiesChecksums else { return }
         lock.lock()
         defer { lock.unlock() }
         guard !sectionsChecked else { return }
@@ -57,7 +66,7 @@ public final class TextIndex: @unchecked Sendable {
 
     /// Checks term `position`'s posting list against the checksum in its entry, once (version 3).
     private func checkList(_ entry: Entry, position: Int) throws {
-        guard header.version >= 3 else { return }
+        guard header.version >= 3, verifiesChecksums else { return }
         lock.lock()
         defer { lock.unlock() }
         let word = position >> 6, bit = UInt64(1) << UInt64(position & 63)
@@ -126,23 +135,44 @@ public final class TextIndex: @unchecked Sendable {
 
     /// The posting list of `term` (exact, case-sensitive), or nil when the index lacks it.
     public func postings(for term: String) throws -> PostingList? {
+        guard let position = try position(of: term) else { return nil }
+        return try postings(at: position)
+    }
+
+    /// The position of `term` in the dictionary (exact, case-sensitive), or nil when the
+    /// index lacks it.
+    public func position(of term: String) throws -> Int? {
         try checkSections()
         var term = term
-        return try term.withUTF8 { key -> PostingList? in
+        return try term.withUTF8 { key -> Int? in
             var low = 0, high = termCount
             while low < high {
                 let middle = (low + high) / 2
-                let entry = try checkedEntry(middle)
-                let order = compare(entry, key)
-                if order == 0 { return try postings(entry, position: middle) }
+                let order = compare(try checkedEntry(middle), key)
+                if order == 0 { return middle }
                 if order < 0 { low = middle + 1 } else { high = middle }
             }
             return nil
         }
     }
 
+    /// The posting list of the term at `position` (checked against its checksum on first use).
+    public func postings(at position: Int) throws -> PostingList {
+        precondition(position >= 0 && position < termCount)
+        try checkSections()
+        return try postings(try checkedEntry(position), position: position)
+    }
+
+    /// The number of records of the term at `position`, from the dictionary alone (checked
+    /// with it): a one-term count never reads, or checks, the list itself.
+    public func postingCount(at position: Int) throws -> Int {
+        precondition(position >= 0 && position < termCount)
+        try checkSections()
+        return try checkedEntry(position).count
+    }
+
     /// Document frequency of `term`: the number of captions that contain it (0 if absent).
-    public func documentFrequency(of term: String) throws -> Int { try postings(for: term)?.count ?? 0 }
+    public func documentFrequency(of term: String) throws -> Int { try position(of: term).map { try postingCount(at: $0) } ?? 0 }
 
     /// Reads the whole body and checks it against the header's digest. The file is read
     /// with `pread`, not through the mapping, so checking a large index does not leave its

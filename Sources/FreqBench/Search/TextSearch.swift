@@ -50,12 +50,14 @@ public final class TextSearch {
 
     /// The number of captions whose term set contains every term of `terms` that the index has.
     public func count(terms: [String]) throws -> Int {
-        var lists: [PostingList] = []
+        var positions: [Int] = []
         var seen = Set<String>()
         for term in terms where seen.insert(term).inserted {
-            if let list = try index.postings(for: term) { lists.append(list) }
+            if let position = try index.position(of: term) { positions.append(position) }
         }
-        return try intersectionCount(lists)
+        // One list: its length, from the dictionary (the list's bytes are not needed).
+        if positions.count == 1 { return try index.postingCount(at: positions[0]) }
+        return try intersectionCount(try positions.map { try index.postings(at: $0) })
     }
 
     /// The ids of captions containing every present term (at most `limit`), for `--explain`.

@@ -9,4 +9,10 @@ public enum CRC32C {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return crc }
         return fb_crc32c(crc, base, bytes.count)
     }
+
+    /// The same, a byte at a time (the reference the fast path is tested against).
+    static func bytewiseChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return crc }
+        return fb_crc32c_bytewise(crc, base, bytes.count)
+    }
 }
