@@ -119,7 +119,7 @@ struct ParquetCorpusTests {
         #expect(!FileManager.default.fileExists(atPath: bad.path))
     }
 
-    @Test("a plan cuts parquet files between row groups; for any shard count its shards merge into the single build, and a changed value is noticed")
+    @Test("a plan cuts parquet files between row groups; for any shard count its shards merge into the single build, and another file in its place is noticed")
     func planOverParquet() throws {
         let folder = try TemporaryDirectory.make()
         let files = ["img2dataset_snappy.parquet", "laion_gzip.parquet", "img2dataset_zstd_dict_url.parquet"]
@@ -146,7 +146,7 @@ struct ParquetCorpusTests {
                     == Data(contentsOf: single.appendingPathComponent(TextIndex.fileName)), "\(count) shards")
         }
         #expect(split, "some plan cut a file between row groups")
-        // Shard pieces are checked against the values read: a different file of the same size is refused.
+        // Shard pieces are checked against the file's footer digest: a different file is refused.
         let plan = try CorpusPlanner.plan(paths: [files[0]], options: options, shardCount: 1)
         let swapped = folder.appendingPathComponent("swapped.parquet")
         try FileManager.default.copyItem(at: files[0], to: swapped)
@@ -161,6 +161,37 @@ struct ParquetCorpusTests {
             try TextIndexer.build(planShard: try .init(plan: moved, index: 0), annotators: [WordAnnotator()],
                                   output: folder.appendingPathComponent("swapped-shard"))
         }
+    }
+
+    @Test("a plan counts row groups from the footer where its statistics show no dropped row, and reads the others; --keep-empty reads footers only")
+    func planFromFooters() throws {
+        // Footer statistics clean, data zeroed: the plan never reads the data and counts 3000
+        // rows in 3 row groups; the shard jobs, which read it, fail naming the file.
+        let zeroed = Self.directory.appendingPathComponent("bad_data_clean_statistics.parquet")
+        let options = CorpusOptions(format: .parquet)
+        let plan = try CorpusPlanner.plan(paths: [zeroed], options: options, shardCount: 3)
+        #expect(plan.files[0].records == 3000)
+        let cut = plan.shards.map(\.idRange).filter { !$0.isEmpty }
+        #expect(cut.count >= 2 && cut.allSatisfy { $0.lowerBound % 1000 == 0 && $0.upperBound % 1000 == 0 }, "\(cut)")
+        #expect(plan.files[0].sha256 == (try ParquetFooter.digest(of: zeroed)))
+        let folder = try TemporaryDirectory.make()
+        let shard = try #require(plan.shards.lastIndex { !$0.idRange.isEmpty })
+        #expect {
+            try TextIndexer.build(planShard: try .init(plan: plan, index: shard), annotators: [WordAnnotator()],
+                                  output: folder.appendingPathComponent("shard"))
+        } throws: { ($0 as? FreqBenchError)?.file == zeroed.path }
+        // Nulls and empty strings: those row groups are read, and the counts are pandas' rows.
+        let expected = try JSONParser.parse(contentsOf: Self.directory.appendingPathComponent("expected.json"))
+        for name in ["all_dropped.parquet", "laion_gzip.parquet", "img2dataset_snappy.parquet"] {
+            let file = Self.directory.appendingPathComponent(name)
+            let kept = try CorpusPlanner.plan(paths: [file], options: options, shardCount: 2).recordCount
+            #expect(kept == expected["files"]?[name]?["texts"]?.arrayValue?.count, "\(name)")
+            // --keep-empty: every row, from the footer.
+            let every = try CorpusPlanner.plan(paths: [file], options: CorpusOptions(format: .parquet, keepEmpty: true), shardCount: 2)
+            #expect(every.recordCount == expected["files"]?[name]?["rows"]?.intValue, "\(name)")
+        }
+        let keepEmpty = try CorpusPlanner.plan(paths: [zeroed], options: CorpusOptions(format: .parquet, keepEmpty: true), shardCount: 1)
+        #expect(keepEmpty.recordCount == 3000)
     }
 }
 

@@ -32,6 +32,7 @@
 #include <parquet/file_reader.h>
 #include <parquet/metadata.h>
 #include <parquet/properties.h>
+#include <parquet/statistics.h>
 
 #define FBPQ_EXPORT extern "C" __attribute__((visibility("default")))
 
@@ -400,6 +401,23 @@ FBPQ_EXPORT int64_t fbpq_row_group_compressed_bytes(const fbpq_file *file, int r
   if (!file || row_group < 0 || static_cast<size_t>(row_group) >= file->row_group_bytes.size())
     return -1;
   return file->row_group_bytes[row_group];
+}
+
+FBPQ_EXPORT int fbpq_column_has_no_empty_values(const fbpq_file *file, int row_group, int column) {
+  if (!file || row_group < 0 || static_cast<size_t>(row_group) >= file->row_group_rows.size() ||
+      column < 0 || static_cast<size_t>(column) >= file->leaves.size())
+    return -1;
+  return Quiet<int>(0, [&] {
+    const auto &leaves = file->leaves[column];
+    if (leaves.size() != 1) return 0;
+    auto chunk = file->metadata->RowGroup(row_group)->ColumnChunk(leaves[0]);
+    if (chunk->type() != parquet::Type::BYTE_ARRAY || !chunk->is_stats_set()) return 0;
+    std::shared_ptr<parquet::Statistics> statistics = chunk->statistics();
+    if (!statistics || !statistics->HasNullCount() || statistics->null_count() != 0 ||
+        !statistics->HasMinMax())
+      return 0;
+    return statistics->EncodeMin().empty() ? 0 : 1;
+  });
 }
 
 FBPQ_EXPORT int fbpq_num_columns(const fbpq_file *file) {

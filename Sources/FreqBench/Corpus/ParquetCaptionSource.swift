@@ -15,8 +15,13 @@ import Foundation
 /// Plans cut parquet files at row groups. In the byte space a plan uses, row group g starts
 /// at the sum of the compressed sizes of the groups before it (from the footer); a byte
 /// range holds the groups that start inside it, and `position` is that offset, reported only
-/// between row groups. The segment checksum (XXH3-128) is over the values read: each row's
-/// caption and url, nulls marked.
+/// between row groups.
+///
+/// A file is identified by its footer (`ParquetFooter`): the file digest is the footer's, and
+/// the segment checksum (XXH3-128) is over the footer digest and the row groups of the
+/// segment. Counting (`countOnly`, for plans) reads a row group only when its statistics do
+/// not show that no row is dropped (caption and url without nulls and with a non-empty
+/// minimum); with `keepEmpty` it reads nothing but the footer.
 final class ParquetCaptionSource: CaptionSource {
     static let captionColumnNames = ["caption", "TEXT", "text"]
     static let urlColumnNames = ["url", "URL"]
@@ -34,6 +39,10 @@ final class ParquetCaptionSource: CaptionSource {
     private let fileSize: Int
     private var finished = false
     private var checksum: XXH3Hasher?
+    /// `ParquetFooter.digest` of the file.
+    private let footerDigest: [UInt8]
+    /// Counting: records of the current row group still to hand out without reading it.
+    private var uncountedRows = 0
     /// Reading the whole file (no byte range): `bytesRead` is then the file's size.
     private let wholeFile: Bool
     /// The index in `columns` of the id column (`CorpusOptions.idColumn`).
@@ -42,6 +51,7 @@ final class ParquetCaptionSource: CaptionSource {
 
     init(url: URL, options: CorpusOptions, byteRange: Range<Int>? = nil, countOnly: Bool = false) throws {
         file = try ParquetFile(url: url)
+        footerDigest = try ParquetFooter.digest(of: url)
         keepEmpty = options.keepEmpty
         self.countOnly = countOnly
         let names = file.columns.map(\.name)
@@ -89,9 +99,19 @@ final class ParquetCaptionSource: CaptionSource {
 
     func next() throws -> SourceRecord? {
         while true {
+            if uncountedRows > 0 {
+                uncountedRows -= 1
+                return .caption("")
+            }
             if batch == nil || row >= batch?.rowCount ?? 0 {
                 batch = nil
                 guard group < rowGroups.upperBound else { finished = true; return nil }
+                if let checksum { digest(group: group, into: checksum) }
+                if countOnly, keepEmpty || isKeptWhole(group: group) {
+                    uncountedRows = max(0, file.rowCount(ofRowGroup: group))
+                    group += 1
+                    continue
+                }
                 batch = try file.readRowGroup(group, columns: columns)
                 group += 1
                 row = 0
@@ -101,7 +121,6 @@ final class ParquetCaptionSource: CaptionSource {
             let index = row
             row += 1
             let caption = batch.value(row: index, column: 0)
-            if let checksum { digest(batch, row: index, into: checksum) }
             if !keepEmpty, !isKept(batch, row: index) { continue }
             if let idColumn {
                 lastSourceID = batch.value(row: index, column: idColumn).map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -124,33 +143,30 @@ final class ParquetCaptionSource: CaptionSource {
         return true
     }
 
+    /// Whether the footer shows that upstream keeps every row of row group `group`: its
+    /// caption and url column chunks hold no null and no empty value.
+    private func isKeptWhole(group: Int) -> Bool {
+        file.hasNoEmptyValues(rowGroup: group, column: columns[0]) && file.hasNoEmptyValues(rowGroup: group, column: columns[1])
+    }
+
     /// Passes the dropped rows that follow a kept one in its row group, so that after the
     /// group's last kept row the source stands at the next group's start (a plan's cut point).
     private func skipDroppedRows(_ batch: ParquetBatch) {
         guard !keepEmpty else { return }
-        while row < batch.rowCount, !isKept(batch, row: row) {
-            if let checksum { digest(batch, row: row, into: checksum) }
-            row += 1
-        }
+        while row < batch.rowCount, !isKept(batch, row: row) { row += 1 }
     }
 
-    /// Feeds row `row`'s values to the checksum: per column a presence byte, the length and the bytes.
-    private func digest(_ batch: ParquetBatch, row: Int, into hasher: XXH3Hasher) {
-        for column in columns.indices where column != idColumn {
-            if let value = batch.value(row: row, column: column) {
-                var header: (UInt8, UInt64) = (1, UInt64(value.count).littleEndian)
-                withUnsafeBytes(of: &header.0) { hasher.update(bytes: $0) }
-                withUnsafeBytes(of: &header.1) { hasher.update(bytes: $0) }
-                hasher.update(bytes: UnsafeRawBufferPointer(value))
-            } else {
-                var absent: UInt8 = 0
-                withUnsafeBytes(of: &absent) { hasher.update(bytes: $0) }
-            }
-        }
+    /// Feeds row group `group` to the segment checksum: its index and rows (the footer digest
+    /// starts each segment).
+    private func digest(group: Int, into hasher: XXH3Hasher) {
+        var fields: (UInt64, UInt64) = (UInt64(group).littleEndian, UInt64(max(0, file.rowCount(ofRowGroup: group))).littleEndian)
+        withUnsafeBytes(of: &fields) { hasher.update(bytes: $0) }
     }
+
 
     /// Between row groups: the plan offset of the next group to read; inside one: nil.
     var position: SourcePosition? {
+        if uncountedRows > 0 { return nil }
         if let batch, row < batch.rowCount { return nil }
         return SourcePosition(offset: groupStarts[group], line: group + 1)
     }
@@ -161,12 +177,18 @@ final class ParquetCaptionSource: CaptionSource {
         return groupStarts[group] - groupStarts[rowGroups.lowerBound]
     }
 
-    /// The SHA-256 of the whole file (read for it: Arrow's reads are not seen here).
-    func consumedDigest() throws -> [UInt8] { try SHA256.digest(ofFile: file.url) }
-    func startSegmentDigests() { checksum = XXH3Hasher() }
+    /// The digest of the file's footer (`ParquetFooter`), which identifies a parquet file.
+    func consumedDigest() throws -> [UInt8] { footerDigest }
+    func startSegmentDigests() {
+        let hasher = XXH3Hasher()
+        footerDigest.withUnsafeBytes { hasher.update(bytes: $0) }
+        checksum = hasher
+    }
     func takeSegmentDigest() throws -> [UInt8] {
         guard let checksum else { throw FreqBenchError("internal: no checksum was started", file: file.url.path) }
-        defer { checksum.reset() }
-        return checksum.digest()
+        let digest = checksum.digest()
+        checksum.reset()
+        footerDigest.withUnsafeBytes { checksum.update(bytes: $0) }
+        return digest
     }
 }

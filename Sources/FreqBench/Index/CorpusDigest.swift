@@ -9,6 +9,9 @@
 ///     header -
 ///     file 1234567 15833 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
 ///
+/// A parquet file's digest is the SHA-256 of its footer (`ParquetFooter`: size, row groups,
+/// statistics), so that plans read footers rather than data; the text then says so.
+///
 /// It is made of per-file digests so that range shards can share it: a plan computes the
 /// file digests once and every shard writes the plan's corpus digest, while a single build
 /// computes the same file digests as it reads. File names are not part of it (moving the
@@ -49,6 +52,8 @@ public enum CorpusDigest {
             + "quoting \(options.quoting.rawValue)\nheader \(header)\n"
         if options.format == .parquet {
             text += "url-column \(options.urlColumn ?? "-")\nkeep-empty \(options.keepEmpty ? "yes" : "no")\n"
+            // A parquet file's digest is its footer's (ParquetFooter), not its bytes'.
+            text += "file-digest parquet-footer\n"
             if let idColumn = options.idColumn { text += "id-column \(idColumn)\n" }
         }
         return text

@@ -79,6 +79,12 @@ final class ParquetFile {
     /// The index of the column named `name`.
     func columnIndex(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
 
+    /// Whether the footer's statistics show that `column` holds no null and no empty value in
+    /// row group `group` (false when they do not say).
+    func hasNoEmptyValues(rowGroup group: Int, column: Int) -> Bool {
+        cpq_column_has_no_empty_values(handle, Int32(group), Int32(column)) == 1
+    }
+
     /// Columns `columns` of row group `group`, as strings (non-text columns through Arrow's cast).
     func readRowGroup(_ group: Int, columns indexes: [Int]) throws -> ParquetBatch {
         var error = [CChar](repeating: 0, count: 2048)
