@@ -27,6 +27,7 @@ struct FreqBenchCommand: ParsableCommand {
             BenchCommand.self,
             FiguresCommand.self,
             VerifyCommand.self,
+            EstimatorsCommand.self,
         ]
     )
 

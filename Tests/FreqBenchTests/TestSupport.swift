@@ -28,6 +28,7 @@ enum SharedData {
     static func reference(_ relative: String = "") throws -> URL { try require(DataPaths.reference, relative, "FREQBENCH_REFERENCE") }
     static func corpora(_ relative: String = "") throws -> URL { try require(DataPaths.corpora, relative, "FREQBENCH_CORPORA") }
     static func clipBenchmark(_ relative: String = "") throws -> URL { try require(DataPaths.clipBenchmark, relative, "FREQBENCH_CLIP_BENCHMARK") }
+    static func peers(_ relative: String = "") throws -> URL { try require(DataPaths.peers, relative, "FREQBENCH_PEERS") }
 
     private static func require(_ base: URL, _ relative: String, _ variable: String) throws -> URL {
         let url = relative.isEmpty ? base : base.appendingPathComponent(relative)

@@ -60,7 +60,11 @@ public enum Verification {
             checks += PaperSuite.guarded(suite: "fixtures") { try FixtureVerification.checks(runs: FixturePipeline().run()) }
         }
         let outcome = PaperSuite.run(upstream: options.upstream)
-        return Report(checks: checks + outcome.checks, plots: outcome.plots)
+        // The peers' data sits beside the upstream folder unless FREQBENCH_PEERS says otherwise.
+        let peers = ProcessInfo.processInfo.environment["FREQBENCH_PEERS"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? options.upstream.deletingLastPathComponent().appendingPathComponent("peers")
+        let peerOutcome = PeersSuite.run(upstream: options.upstream, peers: peers)
+        return Report(checks: checks + outcome.checks + peerOutcome.checks, plots: outcome.plots + peerOutcome.plots)
     }
 
     /// The tag of a status in the output lines.

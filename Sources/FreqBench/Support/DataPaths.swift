@@ -6,6 +6,8 @@ import Foundation
 public enum DataPaths {
     /// The paper's released data (`FREQBENCH_UPSTREAM`, default `../shared/upstream`).
     public static var upstream: URL { resolve("FREQBENCH_UPSTREAM", default: "upstream") }
+    /// Other studies' released concept frequencies (`FREQBENCH_PEERS`, default `../shared/peers`).
+    public static var peers: URL { resolve("FREQBENCH_PEERS", default: "peers") }
     /// Caption corpora (`FREQBENCH_CORPORA`, default `../shared/corpora`).
     public static var corpora: URL { resolve("FREQBENCH_CORPORA", default: "corpora") }
     /// Reference outputs of the upstream spaCy pipeline (`FREQBENCH_REFERENCE`, default `../shared/reference`).
