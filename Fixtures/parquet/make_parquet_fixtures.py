@@ -332,19 +332,24 @@ def main():
     # Footer statistics that show no null and no empty caption or url in any row group, over
     # data that is all zeros: a plan counts it from the footer alone (and succeeds), a read
     # of its rows fails.
-    clean = pa.table({"url": [url(i) for i in range(3000)],
-                      "caption": [f"caption {i} {(i * 2654435761) % 4294967296:08x}" for i in range(3000)]})
-    buf = io.BytesIO()
-    pq.write_table(clean, buf, row_group_size=1000, compression="snappy")
-    data = bytearray(buf.getvalue())
-    footer_length = int.from_bytes(data[-8:-4], "little")
-    footer_start = len(data) - 8 - footer_length
-    data[4:footer_start] = bytes(footer_start - 4)
-    with open(os.path.join(HERE, "bad_data_clean_statistics.parquet"), "wb") as f:
-        f.write(data)
-    bad["bad_data_clean_statistics.parquet"] = (
-        "3000 rows in 3 row groups whose footer statistics show no null or empty caption or url, "
-        "every byte between the leading PAR1 and the footer set to zero")
+    def zeroed_data(name, captions, note):
+        table = pa.table({"url": [url(i) for i in range(len(captions))], "caption": pa.array(captions, pa.string())})
+        buf = io.BytesIO()
+        pq.write_table(table, buf, row_group_size=1000, compression="snappy")
+        data = bytearray(buf.getvalue())
+        footer_length = int.from_bytes(data[-8:-4], "little")
+        footer_start = len(data) - 8 - footer_length
+        data[4:footer_start] = bytes(footer_start - 4)
+        with open(os.path.join(HERE, name), "wb") as f:
+            f.write(data)
+        bad[name] = note + ", every byte between the leading PAR1 and the footer set to zero"
+
+    captions = [f"caption {i} {(i * 2654435761) % 4294967296:08x}" for i in range(3000)]
+    zeroed_data("bad_data_clean_statistics.parquet", captions,
+                "3000 rows in 3 row groups whose footer statistics show no null or empty caption or url")
+    zeroed_data("bad_data_null_caption_statistics.parquet", [None if i % 7 == 0 else c for i, c in enumerate(captions)],
+                "3000 rows in 3 row groups, every 7th caption null (429 in all), no empty caption or url, "
+                "url never null")
 
     # --- corruptions that decode without an error (silently wrong data) -------------
     # Flip 'red' to 'rad' in 'A red bicycle...' inside the page payload. Without a page

@@ -21,7 +21,7 @@ static struct {
     const char *(*column_name)(const fbpq_file *, int);
     const char *(*column_type)(const fbpq_file *, int);
     int (*column_is_text)(const fbpq_file *, int);
-    int (*column_has_no_empty_values)(const fbpq_file *, int, int);
+    int64_t (*column_nulls_if_no_empty)(const fbpq_file *, int, int);
     fbpq_batch *(*read_row_group)(fbpq_file *, int, const int *, int, char *, size_t);
     int64_t (*batch_num_rows)(const fbpq_batch *);
     int (*batch_column)(const fbpq_batch *, int, const int64_t **, const uint8_t **, const uint8_t **);
@@ -53,7 +53,7 @@ int cpq_load(const char *path, char *err, size_t errlen) {
             LOOKUP(column_name, "fbpq_column_name")
             LOOKUP(column_type, "fbpq_column_type")
             LOOKUP(column_is_text, "fbpq_column_is_text")
-            LOOKUP(column_has_no_empty_values, "fbpq_column_has_no_empty_values")
+            LOOKUP(column_nulls_if_no_empty, "fbpq_column_nulls_if_no_empty")
             LOOKUP(read_row_group, "fbpq_read_row_group")
             LOOKUP(batch_num_rows, "fbpq_batch_num_rows")
             LOOKUP(batch_column, "fbpq_batch_column")
@@ -83,8 +83,8 @@ int cpq_num_columns(const fbpq_file *file) { return api.num_columns(file); }
 const char *cpq_column_name(const fbpq_file *file, int column) { return api.column_name(file, column); }
 const char *cpq_column_type(const fbpq_file *file, int column) { return api.column_type(file, column); }
 int cpq_column_is_text(const fbpq_file *file, int column) { return api.column_is_text(file, column); }
-int cpq_column_has_no_empty_values(const fbpq_file *file, int group, int column) {
-    return api.column_has_no_empty_values(file, group, column);
+int64_t cpq_column_nulls_if_no_empty(const fbpq_file *file, int group, int column) {
+    return api.column_nulls_if_no_empty(file, group, column);
 }
 fbpq_batch *cpq_read_row_group(fbpq_file *file, int group, const int *columns, int count, char *error, size_t capacity) {
     return api.read_row_group(file, group, columns, count, error, capacity);

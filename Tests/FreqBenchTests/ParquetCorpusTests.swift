@@ -180,6 +180,12 @@ struct ParquetCorpusTests {
             try TextIndexer.build(planShard: try .init(plan: plan, index: shard), annotators: [WordAnnotator()],
                                   output: folder.appendingPathComponent("shard"))
         } throws: { ($0 as? FreqBenchError)?.file == zeroed.path }
+        // Captions with nulls but no empty value, urls never null: the dropped rows are exactly the
+        // null captions, so the footer says how many (3000 - 429).
+        let nulls = Self.directory.appendingPathComponent("bad_data_null_caption_statistics.parquet")
+        let nullPlan = try CorpusPlanner.plan(paths: [nulls], options: options, shardCount: 3)
+        #expect(nullPlan.recordCount == 3000 - 429)
+        #expect(nullPlan.shards.map(\.idRange).filter { !$0.isEmpty }.count >= 2)
         // Nulls and empty strings: those row groups are read, and the counts are pandas' rows.
         let expected = try JSONParser.parse(contentsOf: Self.directory.appendingPathComponent("expected.json"))
         for name in ["all_dropped.parquet", "laion_gzip.parquet", "img2dataset_snappy.parquet"] {

@@ -403,20 +403,20 @@ FBPQ_EXPORT int64_t fbpq_row_group_compressed_bytes(const fbpq_file *file, int r
   return file->row_group_bytes[row_group];
 }
 
-FBPQ_EXPORT int fbpq_column_has_no_empty_values(const fbpq_file *file, int row_group, int column) {
+FBPQ_EXPORT int64_t fbpq_column_nulls_if_no_empty(const fbpq_file *file, int row_group, int column) {
   if (!file || row_group < 0 || static_cast<size_t>(row_group) >= file->row_group_rows.size() ||
       column < 0 || static_cast<size_t>(column) >= file->leaves.size())
-    return -1;
-  return Quiet<int>(0, [&] {
+    return -2;
+  return Quiet<int64_t>(-1, [&]() -> int64_t {
     const auto &leaves = file->leaves[column];
-    if (leaves.size() != 1) return 0;
+    if (leaves.size() != 1) return -1;
     auto chunk = file->metadata->RowGroup(row_group)->ColumnChunk(leaves[0]);
-    if (chunk->type() != parquet::Type::BYTE_ARRAY || !chunk->is_stats_set()) return 0;
+    if (chunk->type() != parquet::Type::BYTE_ARRAY || !chunk->is_stats_set()) return -1;
     std::shared_ptr<parquet::Statistics> statistics = chunk->statistics();
-    if (!statistics || !statistics->HasNullCount() || statistics->null_count() != 0 ||
-        !statistics->HasMinMax())
-      return 0;
-    return statistics->EncodeMin().empty() ? 0 : 1;
+    if (!statistics || !statistics->HasNullCount() || !statistics->HasMinMax()) return -1;
+    const int64_t nulls = statistics->null_count();
+    if (nulls < 0 || nulls > chunk->num_values() || statistics->EncodeMin().empty()) return -1;
+    return nulls;
   });
 }
 

@@ -59,13 +59,13 @@ const char *fbpq_column_type(const fbpq_file *file, int column);
  * through a cast that validates UTF-8, see below); -1 on a bad file or index. */
 int fbpq_column_is_text(const fbpq_file *file, int column);
 
-/* From the footer alone: 1 when the column chunk of top-level field `column` in `row_group`
- * is known to hold no null and no empty value -- a single leaf whose statistics have a null
- * count of 0 and a non-empty minimum (the empty string is below every other value in any
- * byte order, so a non-empty minimum, even a truncated one, rules it out). 0 when that is
- * not known (no statistics, nulls, an empty or absent minimum, a nested field); -1 on a bad
- * file or index. Plans use it to count a row group's kept rows without reading it. */
-int fbpq_column_has_no_empty_values(const fbpq_file *file, int row_group, int column);
+/* From the footer alone: the number of nulls in the column chunk of top-level field `column`
+ * in `row_group`, when its statistics show that no present value is empty -- a single leaf
+ * whose statistics have a null count and a non-empty minimum (the empty string is below every
+ * other value in any byte order, so a non-empty minimum, even a truncated one, rules it out).
+ * -1 when that is not known (no statistics, an empty or absent minimum, a nested field); -2
+ * on a bad file or index. Plans use it to count a row group's kept rows without reading it. */
+int64_t fbpq_column_nulls_if_no_empty(const fbpq_file *file, int row_group, int column);
 
 /* Reads columns[0..<column_count] (top-level field indices, any order, repeats allowed)
  * of one row group into a batch that owns its memory; only that row group is held in

@@ -26,7 +26,7 @@ int cpq_num_columns(const fbpq_file *file);
 const char *cpq_column_name(const fbpq_file *file, int column);
 const char *cpq_column_type(const fbpq_file *file, int column);
 int cpq_column_is_text(const fbpq_file *file, int column);
-int cpq_column_has_no_empty_values(const fbpq_file *file, int row_group, int column);
+int64_t cpq_column_nulls_if_no_empty(const fbpq_file *file, int row_group, int column);
 fbpq_batch *cpq_read_row_group(fbpq_file *file, int row_group, const int *columns, int column_count,
                                char *error, size_t error_capacity);
 int64_t cpq_batch_num_rows(const fbpq_batch *batch);

@@ -19,9 +19,10 @@ import Foundation
 ///
 /// A file is identified by its footer (`ParquetFooter`): the file digest is the footer's, and
 /// the segment checksum (XXH3-128) is over the footer digest and the row groups of the
-/// segment. Counting (`countOnly`, for plans) reads a row group only when its statistics do
-/// not show that no row is dropped (caption and url without nulls and with a non-empty
-/// minimum); with `keepEmpty` it reads nothing but the footer.
+/// segment. Counting (`countOnly`, for plans) takes a row group's kept rows from its
+/// statistics when they say (no empty caption or url: non-empty minimums; nulls in at most
+/// one of the two: then exactly those rows are dropped), and reads the group otherwise; with
+/// `keepEmpty` it reads nothing but the footer.
 final class ParquetCaptionSource: CaptionSource {
     static let captionColumnNames = ["caption", "TEXT", "text"]
     static let urlColumnNames = ["url", "URL"]
@@ -107,8 +108,8 @@ final class ParquetCaptionSource: CaptionSource {
                 batch = nil
                 guard group < rowGroups.upperBound else { finished = true; return nil }
                 if let checksum { digest(group: group, into: checksum) }
-                if countOnly, keepEmpty || isKeptWhole(group: group) {
-                    uncountedRows = max(0, file.rowCount(ofRowGroup: group))
+                if countOnly, let kept = keptRowsFromFooter(group: group) {
+                    uncountedRows = kept
                     group += 1
                     continue
                 }
@@ -143,10 +144,16 @@ final class ParquetCaptionSource: CaptionSource {
         return true
     }
 
-    /// Whether the footer shows that upstream keeps every row of row group `group`: its
-    /// caption and url column chunks hold no null and no empty value.
-    private func isKeptWhole(group: Int) -> Bool {
-        file.hasNoEmptyValues(rowGroup: group, column: columns[0]) && file.hasNoEmptyValues(rowGroup: group, column: columns[1])
+    /// The rows upstream keeps in row group `group`, when the footer alone says: every row with
+    /// `keepEmpty`; otherwise when neither column has an empty value and at most one has nulls
+    /// (then exactly its null rows are dropped). Nil: the group must be read.
+    private func keptRowsFromFooter(group: Int) -> Int? {
+        let rows = max(0, file.rowCount(ofRowGroup: group))
+        if keepEmpty { return rows }
+        guard let captionNulls = file.nullsIfNoEmptyValues(rowGroup: group, column: columns[0]),
+              let urlNulls = file.nullsIfNoEmptyValues(rowGroup: group, column: columns[1]),
+              captionNulls == 0 || urlNulls == 0 else { return nil }
+        return max(0, rows - captionNulls - urlNulls)
     }
 
     /// Passes the dropped rows that follow a kept one in its row group, so that after the

@@ -79,10 +79,11 @@ final class ParquetFile {
     /// The index of the column named `name`.
     func columnIndex(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
 
-    /// Whether the footer's statistics show that `column` holds no null and no empty value in
-    /// row group `group` (false when they do not say).
-    func hasNoEmptyValues(rowGroup group: Int, column: Int) -> Bool {
-        cpq_column_has_no_empty_values(handle, Int32(group), Int32(column)) == 1
+    /// The nulls of `column` in row group `group` when the footer's statistics show that none
+    /// of its present values is empty; nil when they do not say.
+    func nullsIfNoEmptyValues(rowGroup group: Int, column: Int) -> Int? {
+        let nulls = cpq_column_nulls_if_no_empty(handle, Int32(group), Int32(column))
+        return nulls >= 0 ? Int(nulls) : nil
     }
 
     /// Columns `columns` of row group `group`, as strings (non-text columns through Arrow's cast).
