@@ -196,6 +196,15 @@ struct ParquetCorpusTests {
             let every = try CorpusPlanner.plan(paths: [file], options: CorpusOptions(format: .parquet, keepEmpty: true), shardCount: 2)
             #expect(every.recordCount == expected["files"]?[name]?["rows"]?.intValue, "\(name)")
         }
+        // A footer that disagrees with the data (found by ci/fuzz: a row group of 11 rows whose
+        // footer says 12): plans count from the footer, so reading it is an error, not 11 records.
+        let seed = try Data(contentsOf: DataPaths.repositoryRoot.appendingPathComponent("Fuzz/Seeds/FuzzParquetCorpus/regression-footer-row-count"))
+        let damaged = folder.appendingPathComponent("damaged.parquet")
+        try seed.dropFirst().write(to: damaged)
+        #expect {
+            let reader = try CorpusReader(paths: [damaged], options: CorpusOptions(format: .parquet, keepEmpty: true))
+            while try reader.next() != nil {}
+        } throws: { ($0 as? FreqBenchError)?.file == damaged.path && "\($0)".contains("its footer says") }
         let keepEmpty = try CorpusPlanner.plan(paths: [zeroed], options: CorpusOptions(format: .parquet, keepEmpty: true), shardCount: 1)
         #expect(keepEmpty.recordCount == 3000)
     }

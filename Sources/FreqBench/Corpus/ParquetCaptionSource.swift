@@ -113,7 +113,9 @@ final class ParquetCaptionSource: CaptionSource {
                     group += 1
                     continue
                 }
-                batch = try file.readRowGroup(group, columns: columns)
+                let read = try file.readRowGroup(group, columns: columns)
+                try checkAgainstFooter(read, group: group)
+                batch = read
                 group += 1
                 row = 0
                 continue
@@ -154,6 +156,35 @@ final class ParquetCaptionSource: CaptionSource {
               let urlNulls = file.nullsIfNoEmptyValues(rowGroup: group, column: columns[1]),
               captionNulls == 0 || urlNulls == 0 else { return nil }
         return max(0, rows - captionNulls - urlNulls)
+    }
+
+    /// Plans count row groups from the footer (`keptRowsFromFooter`), so a read checks that the
+    /// footer tells the truth about what it read: the row count, and, where the statistics
+    /// claim no empty caption or url, their null counts and that no value is empty. A file whose
+    /// footer disagrees with its data is an error here as in a plan's shard.
+    private func checkAgainstFooter(_ batch: ParquetBatch, group: Int) throws {
+        let stated = file.rowCount(ofRowGroup: group)
+        guard batch.rowCount == stated else {
+            throw FreqBenchError("row group \(group) holds \(batch.rowCount) rows, its footer says \(stated) (a damaged file)",
+                                 file: file.url.path)
+        }
+        guard !keepEmpty else { return }
+        for column in 0..<2 {
+            guard let nulls = file.nullsIfNoEmptyValues(rowGroup: group, column: columns[column]) else { continue }
+            var (foundNulls, foundEmpty) = (0, 0)
+            for row in 0..<batch.rowCount {
+                if let value = batch.value(row: row, column: column) {
+                    if value.isEmpty { foundEmpty += 1 }
+                } else {
+                    foundNulls += 1
+                }
+            }
+            guard foundNulls == nulls, foundEmpty == 0 else {
+                throw FreqBenchError("row group \(group): the footer's statistics of column \"\(file.columns[columns[column]].name)\" "
+                    + "(\(nulls) nulls, no empty value) disagree with its data (\(foundNulls) nulls, \(foundEmpty) empty; a damaged file)",
+                    file: file.url.path)
+            }
+        }
     }
 
     /// Passes the dropped rows that follow a kept one in its row group, so that after the
