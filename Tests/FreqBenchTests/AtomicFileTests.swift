@@ -252,6 +252,42 @@ struct AtomicFileTests {
         #expect(try Self.leftovers(in: directory).isEmpty)
     }
 
+    @Test("index text and index merge killed at every stage of replacing a text index (a child freqbench _exits there) leave the old or the new index, which reads",
+          arguments: AtomicFile.Stage.allCases, ["index text", "index merge"])
+    func textIndexReplacementKilled(stage: AtomicFile.Stage, command: String) throws {
+        let binary = try ClusterRunTests.executable()
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let old = directory.appendingPathComponent("old.tsv"), new = directory.appendingPathComponent("new.tsv")
+        try Data("a dog\tu\na cat\tu\n".utf8).write(to: old)
+        try Data("a dog\tu\na bird\tu\nthe dog\tu\n".utf8).write(to: new)
+        let output = directory.appendingPathComponent("index")
+        try TextIndexer.build(corpus: [old], options: CorpusOptions(format: .cc3m), annotators: [WordAnnotator()], output: output)
+        var arguments = ["index", "text", new.path, "--format", "cc3m", "--out", output.path]
+        if command == "index merge" {
+            let plan = try CorpusPlanner.plan(paths: [new], options: CorpusOptions(format: .cc3m), shardCount: 2)
+            let shards = try plan.shards.indices.map { shard in
+                let url = directory.appendingPathComponent("shard\(shard)")
+                try TextIndexer.build(planShard: try .init(plan: plan, index: shard), annotators: [WordAnnotator()], output: url)
+                return url.path
+            }
+            arguments = ["index", "merge"] + shards + ["--out", output.path]
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["FREQBENCH_FAULT_INJECTION": stage.rawValue]) { $1 }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 86, "the child stopped at \(stage)")
+        // The old index (2 records) until the exchange, the new one (3 records) after; it reads.
+        let index = try TextIndex(directory: output)
+        #expect(index.header.recordCount == (stage == .written ? 2 : 3))
+        #expect(try index.check() > 0)
+        #expect(try Self.leftovers(in: directory).count == (stage == .replaced ? 0 : 1))
+    }
+
     @Test("concurrent writers of one index and one file all succeed (or fail with a FreqBenchError naming the path); the result is complete")
     func concurrentWriters() throws {
         let directory = try TemporaryDirectory.make()
