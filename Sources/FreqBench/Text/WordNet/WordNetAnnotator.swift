@@ -1,0 +1,114 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The `wordnet` annotator: clip-beyond-tail's caption preprocessing (docs/BEYOND-TAIL.md,
+/// section 1): a caption's terms are the sorted set of the noun lemmas (`WordNetLemmatizer`,
+/// NLTK 3.8.1's) of its tokens (`BeyondTailTokenizer`) — of every token, not only of nouns:
+/// `was` -> `wa`. Indexes built with it answer
+/// `search text --method beyond-tail`.
+///
+/// Lemmas are memoized per token, in caches that each worker thread owns while it runs (kept
+/// between calls; a cache never changes a result). Captions are cut into chunks that run on
+/// `threads` threads; each chunk's result depends only on its captions, so the output does not
+/// depend on the thread count.
+public final class WordNetAnnotator: Annotator, @unchecked Sendable {
+    // @unchecked: `threads` is configuration set before use; the caches are behind a Mutex and
+    // the lemmatizer is immutable.
+    public let identity: AnnotatorIdentity
+    public let lemmatizer: WordNetLemmatizer
+    /// Threads used per call (default: all cores).
+    public var threads: Int
+    /// Captions per chunk of work.
+    static let chunkSize = 1024
+    /// The version of the rules this type implements (tokenizer, lemmatizer, term set): part of
+    /// the identity, so change it with any change of output.
+    public static let rulesVersion = 1
+    /// The most entries a lemma cache keeps (then it starts again).
+    static let cacheLimit = 500_000
+    private let idleCaches = Mutex<[[String: String]]>([])
+
+    public init(lemmatizer: WordNetLemmatizer, threads: Int? = nil) {
+        self.lemmatizer = lemmatizer
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        identity = AnnotatorIdentity(name: "wordnet",
+                                     version: "\(Self.rulesVersion) nltk-3.8.1 wordnet-\(lemmatizer.digest.prefix(16))")
+    }
+
+    /// Reads WordNet from `WordNetLemmatizer.defaultDirectory` (`FREQBENCH_WORDNET`, else /usr/share/wordnet).
+    public convenience init(threads: Int? = nil) throws {
+        self.init(lemmatizer: try WordNetLemmatizer(), threads: threads)
+    }
+
+    public func captionTerms(_ captions: [String]) throws -> [[String]] {
+        inChunks(captions) { chunk, cache in
+            chunk.map { caption in
+                var terms: [String] = []
+                Self.forEachLemma(caption, lemmatizer: self.lemmatizer, cache: &cache) { terms.append($0) }
+                // Lemmas are ASCII (WordNet's files are), so byte order is code-point order.
+                terms.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                var unique: [String] = []
+                unique.reserveCapacity(terms.count)
+                for term in terms where unique.last != term { unique.append(term) }
+                return unique
+            }
+        }
+    }
+
+    /// The lemma of the last token of each word (the word itself when it has no token).
+    public func queryTerms(_ words: [String]) throws -> [String] {
+        words.map { lemmas(of: $0).last ?? $0 }
+    }
+
+    /// The lemmas of `text`'s tokens, in order, repeats kept: what the estimator makes of a
+    /// concept's alternative (docs/BEYOND-TAIL.md, section 5).
+    public func lemmas(of text: String) -> [String] {
+        var cache = idleCaches.withLock { $0.popLast() } ?? [:]
+        defer { release(cache) }
+        var result: [String] = []
+        Self.forEachLemma(text, lemmatizer: lemmatizer, cache: &cache) { result.append($0) }
+        return result
+    }
+
+    private static func forEachLemma(_ text: String, lemmatizer: WordNetLemmatizer, cache: inout [String: String],
+                                     _ body: (String) -> Void) {
+        BeyondTailTokenizer.forEachToken(text) { bytes in
+            let token = String(decoding: bytes, as: UTF8.self)
+            if let known = cache[token] {
+                body(known)
+            } else {
+                let lemma = lemmatizer.lemmatize(token)
+                cache[token] = lemma
+                body(lemma)
+            }
+        }
+    }
+
+    private func release(_ cache: [String: String]) {
+        let kept = cache.count > Self.cacheLimit ? [:] : cache
+        idleCaches.withLock { $0.append(kept) }
+    }
+
+    /// `work` on chunks of `texts` on `threads` threads, results in input order.
+    private func inChunks<Result: Sendable>(
+        _ texts: [String], _ work: @Sendable (ArraySlice<String>, inout [String: String]) -> [Result]
+    ) -> [Result] {
+        let chunkCount = (texts.count + Self.chunkSize - 1) / Self.chunkSize
+        if chunkCount == 0 { return [] }
+        let workers = min(threads, chunkCount)
+        let results = Mutex<[[Result]]>(Array(repeating: [], count: chunkCount))
+        let nextChunk = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var cache = idleCaches.withLock { $0.popLast() } ?? [:]
+            defer { release(cache) }
+            while true {
+                let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+                if chunk >= chunkCount { break }
+                let range = (chunk * Self.chunkSize)..<min(texts.count, (chunk + 1) * Self.chunkSize)
+                let done = work(texts[range], &cache)
+                results.withLock { $0[chunk] = done }
+            }
+        }
+        return results.withLock { $0.flatMap { $0 } }
+    }
+}
