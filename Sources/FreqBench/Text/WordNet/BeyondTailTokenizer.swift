@@ -24,16 +24,34 @@ public enum BeyondTailTokenizer {
         return result
     }
 
+    /// Each ASCII byte's replacement: `a`–`z` and space kept, `A`–`Z` lowercased, else a space.
+    static let asciiMap: [UInt8] = (0..<128).map { byte in
+        switch byte {
+        case 0x61...0x7A, 0x20: return UInt8(byte)
+        case 0x41...0x5A: return UInt8(byte | 0x20)
+        default: return 0x20
+        }
+    }
+
     /// `text` lowered and cleaned: only `a`–`z` and spaces (section 1, steps 2–3).
     public static func cleaned(_ text: String) -> String {
-        String(decoding: cleanedBytes(text), as: UTF8.self)
+        var bytes: [UInt8] = []
+        clean(text, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Calls `body` with the bytes of each token of `text`, in order (ASCII lowercase letters;
     /// valid only during the call), without making a `String` per token.
     public static func forEachToken(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        let bytes = cleanedBytes(text)
-        bytes.withUnsafeBufferPointer { buffer in
+        var scratch: [UInt8] = []
+        forEachToken(text, scratch: &scratch, body)
+    }
+
+    /// `forEachToken` with the cleaned bytes in `scratch` (reused between calls: no allocation
+    /// once it is large enough).
+    public static func forEachToken(_ text: String, scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        clean(text, into: &scratch)
+        scratch.withUnsafeBufferPointer { buffer in
             let count = buffer.count
             var start = 0
             while start < count {
@@ -62,22 +80,19 @@ public enum BeyondTailTokenizer {
         return nil
     }
 
-    /// Section 1, steps 2–3, over the UTF-8 bytes of `text`: the cleaned bytes.
-    static func cleanedBytes(_ text: String) -> [UInt8] {
+    /// Section 1, steps 2–3, over the UTF-8 bytes of `text`: the cleaned bytes, into `output`
+    /// (replacing what it held).
+    static func clean(_ text: String, into output: inout [UInt8]) {
+        output.removeAll(keepingCapacity: true)
         var text = text
-        return text.withUTF8 { utf8 -> [UInt8] in
-            var output = [UInt8]()
+        text.withUTF8 { utf8 in
             output.reserveCapacity(utf8.count + 1)
             let count = utf8.count
             var position = 0
             while position < count {
                 let byte = utf8[position]
                 if byte < 0x80 {
-                    switch byte {
-                    case 0x61...0x7A, 0x20: output.append(byte)
-                    case 0x41...0x5A: output.append(byte | 0x20)
-                    default: output.append(0x20)
-                    }
+                    output.append(asciiMap[Int(byte)])
                     position += 1
                     continue
                 }
@@ -93,7 +108,6 @@ public enum BeyondTailTokenizer {
                 }
                 position += length
             }
-            return output
         }
     }
 }

@@ -8,12 +8,12 @@ import Synchronization
 /// `was` -> `wa`. Indexes built with it answer
 /// `search text --method beyond-tail`.
 ///
-/// Lemmas are memoized per token, in caches that each worker thread owns while it runs (kept
-/// between calls; a cache never changes a result). Captions are cut into chunks that run on
+/// Lemmas are memoized per token (`WordNetLemmaMemo`), in memos that each worker thread owns
+/// while it runs (kept between calls; a memo never changes a result). Captions are cut into chunks that run on
 /// `threads` threads; each chunk's result depends only on its captions, so the output does not
 /// depend on the thread count.
 public final class WordNetAnnotator: Annotator, @unchecked Sendable {
-    // @unchecked: `threads` is configuration set before use; the caches are behind a Mutex and
+    // @unchecked: `threads` is configuration set before use; the memos are behind a Mutex and
     // the lemmatizer is immutable.
     public let identity: AnnotatorIdentity
     public let lemmatizer: WordNetLemmatizer
@@ -24,9 +24,7 @@ public final class WordNetAnnotator: Annotator, @unchecked Sendable {
     /// The version of the rules this type implements (tokenizer, lemmatizer, term set): part of
     /// the identity, so change it with any change of output.
     public static let rulesVersion = 1
-    /// The most entries a lemma cache keeps (then it starts again).
-    static let cacheLimit = 500_000
-    private let idleCaches = Mutex<[[String: String]]>([])
+    private let idleCaches = Mutex<[WordNetLemmaMemo]>([])
 
     public init(lemmatizer: WordNetLemmatizer, threads: Int? = nil) {
         self.lemmatizer = lemmatizer
@@ -41,16 +39,23 @@ public final class WordNetAnnotator: Annotator, @unchecked Sendable {
     }
 
     public func captionTerms(_ captions: [String]) throws -> [[String]] {
-        inChunks(captions) { chunk, cache in
-            chunk.map { caption in
+        inChunks(captions) { chunk, memo in
+            var scratch: [UInt8] = []
+            var ids: [Int32] = []
+            return chunk.map { caption in
+                ids.removeAll(keepingCapacity: true)
+                BeyondTailTokenizer.forEachToken(caption, scratch: &scratch) { ids.append(memo.lemmaID($0, lemmatizer: self.lemmatizer)) }
+                // Ids sorted by their lemmas' bytes (equal lemmas have equal ids, so repeats are
+                // adjacent), each once: the sorted set of lemmas.
+                ids.sort { memo.precedes($0, $1) }
                 var terms: [String] = []
-                Self.forEachLemma(caption, lemmatizer: self.lemmatizer, cache: &cache) { terms.append($0) }
-                // Lemmas are ASCII (WordNet's files are), so byte order is code-point order.
-                terms.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                var unique: [String] = []
-                unique.reserveCapacity(terms.count)
-                for term in terms where unique.last != term { unique.append(term) }
-                return unique
+                terms.reserveCapacity(ids.count)
+                var previous: Int32 = -1
+                for id in ids where id != previous {
+                    terms.append(memo.lemmas[Int(id)])
+                    previous = id
+                }
+                return terms
             }
         }
     }
@@ -63,35 +68,19 @@ public final class WordNetAnnotator: Annotator, @unchecked Sendable {
     /// The lemmas of `text`'s tokens, in order, repeats kept: what the estimator makes of a
     /// concept's alternative (docs/BEYOND-TAIL.md, section 5).
     public func lemmas(of text: String) -> [String] {
-        var cache = idleCaches.withLock { $0.popLast() } ?? [:]
-        defer { release(cache) }
+        var memo = idleCaches.withLock { $0.popLast() } ?? WordNetLemmaMemo()
+        defer { idleCaches.withLock { $0.append(memo) } }
         var result: [String] = []
-        Self.forEachLemma(text, lemmatizer: lemmatizer, cache: &cache) { result.append($0) }
-        return result
-    }
-
-    private static func forEachLemma(_ text: String, lemmatizer: WordNetLemmatizer, cache: inout [String: String],
-                                     _ body: (String) -> Void) {
-        BeyondTailTokenizer.forEachToken(text) { bytes in
-            let token = String(decoding: bytes, as: UTF8.self)
-            if let known = cache[token] {
-                body(known)
-            } else {
-                let lemma = lemmatizer.lemmatize(token)
-                cache[token] = lemma
-                body(lemma)
-            }
+        BeyondTailTokenizer.forEachToken(text) { token in
+            let id = memo.lemmaID(token, lemmatizer: lemmatizer)
+            result.append(memo.lemmas[Int(id)])
         }
-    }
-
-    private func release(_ cache: [String: String]) {
-        let kept = cache.count > Self.cacheLimit ? [:] : cache
-        idleCaches.withLock { $0.append(kept) }
+        return result
     }
 
     /// `work` on chunks of `texts` on `threads` threads, results in input order.
     private func inChunks<Result: Sendable>(
-        _ texts: [String], _ work: @Sendable (ArraySlice<String>, inout [String: String]) -> [Result]
+        _ texts: [String], _ work: @Sendable (ArraySlice<String>, inout WordNetLemmaMemo) -> [Result]
     ) -> [Result] {
         let chunkCount = (texts.count + Self.chunkSize - 1) / Self.chunkSize
         if chunkCount == 0 { return [] }
@@ -99,13 +88,13 @@ public final class WordNetAnnotator: Annotator, @unchecked Sendable {
         let results = Mutex<[[Result]]>(Array(repeating: [], count: chunkCount))
         let nextChunk = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var cache = idleCaches.withLock { $0.popLast() } ?? [:]
-            defer { release(cache) }
+            var memo = idleCaches.withLock { $0.popLast() } ?? WordNetLemmaMemo()
+            defer { idleCaches.withLock { $0.append(memo) } }
             while true {
                 let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
                 if chunk >= chunkCount { break }
                 let range = (chunk * Self.chunkSize)..<min(texts.count, (chunk + 1) * Self.chunkSize)
-                let done = work(texts[range], &cache)
+                let done = work(texts[range], &memo)
                 results.withLock { $0[chunk] = done }
             }
         }

@@ -28,12 +28,13 @@ public final class WordNetLemmatizer: Sendable {
     /// SHA-256 (hex) of the files read: of the lines `<name> <sha256 of the file>\n`, in `fileNames` order.
     public let digest: String
     /// Every noun lemma: the first field of each `index.noun` line not starting with a space.
-    let lemmas: Set<String>
-    /// `noun.exc`: first field -> the other fields (a repeated first field keeps its last line).
-    let exceptions: [String: [String]]
+    let lemmas: ByteStringTable
+    /// `noun.exc`'s first fields (a repeated one keeps its last line) and, by their number, the other fields.
+    let exceptionKeys: ByteStringTable
+    let exceptionValues: [[[UInt8]]]
 
     public var lemmaCount: Int { lemmas.count }
-    public var exceptionCount: Int { exceptions.count }
+    public var exceptionCount: Int { exceptionKeys.count }
 
     /// The WordNet dict directory: `FREQBENCH_WORDNET`, else /usr/share/wordnet.
     public static var defaultDirectory: URL {
@@ -64,8 +65,8 @@ public final class WordNetLemmatizer: Sendable {
         }
         digest = SHA256.hex(of: Data(listing.utf8))
         lemmas = Self.parseLemmas(files[0])
-        exceptions = Self.parseExceptions(files[1])
-        guard !lemmas.isEmpty else {
+        (exceptionKeys, exceptionValues) = Self.parseExceptions(files[1])
+        guard lemmas.count > 0 else {
             throw FreqBenchError("no noun lemmas in the WordNet index (run ci/setup-wordnet)",
                                  file: directory.appendingPathComponent(Self.fileNames[0]).path)
         }
@@ -73,18 +74,30 @@ public final class WordNetLemmatizer: Sendable {
 
     /// The lemma of `word` as a noun (`WordNetLemmatizer().lemmatize(word)`).
     public func lemmatize(_ word: String) -> String {
+        var word = word
+        return word.withUTF8 { lemmatize(bytes: $0) }
+    }
+
+    /// `lemmatize` of a word given as UTF-8.
+    func lemmatize(bytes word: UnsafeBufferPointer<UInt8>) -> String {
         // Python's min(..., key=len): the first of the shortest (len counts code points).
-        var best: (form: String, length: Int)?
-        for form in morphy(word) {
-            let length = form.unicodeScalars.count
+        var best: (form: [UInt8], length: Int)?
+        for form in morphy(bytes: Array(word)) {
+            let length = form.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
             if best == nil || length < best!.length { best = (form, length) }
         }
-        return best?.form ?? word
+        return String(decoding: best?.form ?? Array(word), as: UTF8.self)
     }
 
     /// nltk 3.8.1's `wn._morphy(word, "n")`: the candidate lemmas, in order.
     public func morphy(_ word: String) -> [String] {
-        if let exception = exceptions[word] { return keep([word] + exception) }
+        morphy(bytes: Array(word.utf8)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func morphy(bytes word: [UInt8]) -> [[UInt8]] {
+        if let exception = word.withUnsafeBufferPointer({ exceptionKeys.find($0) }) {
+            return keep([word] + exceptionValues[Int(exception)])
+        }
         var forms = Self.apply([word])
         let first = keep([word] + forms)
         if !first.isEmpty { return first }
@@ -97,53 +110,75 @@ public final class WordNetLemmatizer: Sendable {
     }
 
     /// The forms that are noun lemmas, in order, each once.
-    private func keep(_ forms: [String]) -> [String] {
-        var result: [String] = []
-        for form in forms where lemmas.contains(form) && !result.contains(form) { result.append(form) }
+    private func keep(_ forms: [[UInt8]]) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        for form in forms where !result.contains(form) && form.withUnsafeBufferPointer({ lemmas.find($0) != nil }) {
+            result.append(form)
+        }
         return result
     }
 
     /// Every rule whose suffix ends each form, applied to it: forms in order, rules in order.
-    static func apply(_ forms: [String]) -> [String] {
-        var result: [String] = []
+    static func apply(_ forms: [[UInt8]]) -> [[UInt8]] {
+        var result: [[UInt8]] = []
         for form in forms {
-            let bytes = Array(form.utf8)
-            for (suffix, replacement) in substitutions where bytes.count >= suffix.utf8.count && bytes.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) {
-                result.append(String(decoding: bytes.dropLast(suffix.utf8.count), as: UTF8.self) + replacement)
+            for (suffix, replacement) in substitutionBytes where form.count >= suffix.count && form.suffix(suffix.count).elementsEqual(suffix) {
+                result.append(Array(form.dropLast(suffix.count)) + replacement)
             }
         }
         return result
     }
 
+    static let substitutionBytes: [(suffix: [UInt8], replacement: [UInt8])] = substitutions.map { (Array($0.suffix.utf8), Array($0.replacement.utf8)) }
+
     /// First fields of the lines that do not start with a space (the license header does).
-    static func parseLemmas(_ data: Data) -> Set<String> {
-        var lemmas = Set<String>()
-        lemmas.reserveCapacity(120_000)
+    static func parseLemmas(_ data: Data) -> ByteStringTable {
+        var lemmas = ByteStringTable(capacity: 160_000)
         forEachLine(data) { line in
             guard let first = line.first, first != 0x20 else { return }
-            if let field = fields(line).first { lemmas.insert(String(decoding: field, as: UTF8.self)) }
+            var end = 0
+            while end < line.count && !isSpace(line[end]) { end += 1 }
+            if end > 0 { lemmas.insert(UnsafeBufferPointer(rebasing: line[0..<end])) }
         }
         return lemmas
     }
 
     /// Whitespace-separated fields per line; the first is the key, the rest its value; later lines win.
-    static func parseExceptions(_ data: Data) -> [String: [String]] {
-        var exceptions: [String: [String]] = [:]
+    static func parseExceptions(_ data: Data) -> (keys: ByteStringTable, values: [[[UInt8]]]) {
+        var keys = ByteStringTable(capacity: 4096)
+        var values: [[[UInt8]]] = []
         forEachLine(data) { line in
-            let parts = fields(line).map { String(decoding: $0, as: UTF8.self) }
+            var parts: [UnsafeBufferPointer<UInt8>] = []
+            var position = 0
+            while position < line.count {
+                while position < line.count && isSpace(line[position]) { position += 1 }
+                let start = position
+                while position < line.count && !isSpace(line[position]) { position += 1 }
+                if position > start { parts.append(UnsafeBufferPointer(rebasing: line[start..<position])) }
+            }
             guard let key = parts.first else { return }
-            exceptions[key] = Array(parts.dropFirst())
+            let (number, inserted) = keys.insert(key)
+            let value = parts.dropFirst().map { Array($0) }
+            if inserted { values.append(value) } else { values[Int(number)] = value }
         }
-        return exceptions
+        return (keys, values)
     }
 
-    private static func forEachLine(_ data: Data, _ body: (ArraySlice<UInt8>) -> Void) {
-        let bytes = [UInt8](data)
-        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) { body(line) }
+    /// Each line (split at LF, empty lines skipped), as bytes valid during the call.
+    private static func forEachLine(_ data: Data, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                if end > start { body(UnsafeBufferPointer(rebasing: bytes[start..<end])) }
+                start = end + 1
+            }
+        }
     }
 
-    /// Python's `str.split()` on an ASCII line: runs of whitespace separate fields.
-    private static func fields(_ line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-        line.split(whereSeparator: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) || ($0 >= 0x1C && $0 <= 0x1F) })
-    }
+    /// Whitespace as Python's `str.split()` sees it in ASCII text.
+    @inline(__always)
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || (byte >= 0x1C && byte <= 0x1F) }
 }
