@@ -10,6 +10,8 @@ public enum DataPaths {
     public static var corpora: URL { resolve("FREQBENCH_CORPORA", default: "corpora") }
     /// Reference outputs of the upstream spaCy pipeline (`FREQBENCH_REFERENCE`, default `../shared/reference`).
     public static var reference: URL { resolve("FREQBENCH_REFERENCE", default: "reference") }
+    /// Other studies' released concept-frequency data (`FREQBENCH_PEERS`, default `../shared/peers`).
+    public static var peers: URL { resolve("FREQBENCH_PEERS", default: "peers") }
     /// CLIP_benchmark class names and templates (`FREQBENCH_CLIP_BENCHMARK`, default `../shared/clip_benchmark`).
     public static var clipBenchmark: URL { resolve("FREQBENCH_CLIP_BENCHMARK", default: "clip_benchmark") }
 
