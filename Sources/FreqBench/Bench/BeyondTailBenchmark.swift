@@ -11,7 +11,7 @@ import Foundation
 ///
 /// 1. Preprocessing, processes alternating which goes first: `scripts/beyond_tail_bench.py
 ///    preprocess` (upstream's per-caption preprocessing, one process, no cache) and `freqbench
-///    index text --annotator wordnet` (`threads` workers). Ratios of wall times (Python's
+///    index text CORPUS --format cc3m --annotator wordnet --out DIR` (`--jobs threads` when set). Ratios of wall times (Python's
 ///    imports and WordNet loading included, as FreqBench's start and WordNet loading are), and
 ///    of the Python loop alone to an index build inside this process (annotator loaded).
 /// 2. Counting, alternating: `beyond_tail_bench.py count` (upstream's loop over token sets in
@@ -29,7 +29,8 @@ public struct BeyondTailBenchmark {
         public var synonyms: URL?
         public var rules: String?
         public var repetitions = 3
-        public var threads = ProcessInfo.processInfo.activeProcessorCount
+        /// `index text --jobs` (nil: its default, one worker per core).
+        public var threads: Int?
         public var cacheDirectory: URL
         public var python: String
         public var nltkData: String
@@ -62,7 +63,8 @@ public struct BeyondTailBenchmark {
         let cache = c.cacheDirectory
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         let loadBefore = SubstringMatchBenchmark.loadAverage()
-        let annotator = try WordNetAnnotator(threads: c.threads)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let annotator = try WordNetAnnotator(threads: c.threads ?? cores)
 
         // Inputs.
         let source = try CorpusReader(paths: [c.corpus], options: CorpusOptions(format: c.corpusFormat)).nextBatch(maxCount: Int.max)
@@ -130,8 +132,10 @@ public struct BeyondTailBenchmark {
                     pythonLoop.append(line["seconds"]?.doubleValue ?? .nan)
                     pythonLoad.append(line["load_seconds"]?.doubleValue ?? .nan)
                 } else {
+                    // The command line as a user types it (README), --jobs only when asked for.
+                    let jobs = c.threads.map { ["--jobs", String($0)] } ?? []
                     let measured = try ChildProcess.run(c.executable, ["index", "text", captionsFile.path, "--format", "cc3m", "--annotator", "wordnet",
-                                                                       "--jobs", String(c.threads), "--out", buildIndex.path], log: output)
+                                                                       "--out", buildIndex.path] + jobs, log: output)
                     guard measured.status == 0 else {
                         throw FreqBenchError("index text failed (exit \(measured.status))", file: output.path)
                     }
@@ -143,10 +147,10 @@ public struct BeyondTailBenchmark {
         record("peer preprocessing / index text --annotator wordnet, process wall time", SubstringMatchBenchmark.median(wallRatios), "×",
                "\(detail); median of \(wallRatios.count) alternating runs, range \(SubstringMatchBenchmark.range(wallRatios)); "
                 + "Python (one process) \(SubstringMatchBenchmark.range(pythonWall)) s, of which imports and WordNet \(SubstringMatchBenchmark.range(pythonLoad)) s; "
-                + "FreqBench (\(c.threads) workers) \(SubstringMatchBenchmark.range(freqbenchWall)) s")
+                + "FreqBench (\(c.threads.map { "--jobs \($0)" } ?? "its defaults")) \(SubstringMatchBenchmark.range(freqbenchWall)) s")
         // The same build inside this process: WordNet loaded, lemma caches as a fresh process has them (empty).
         var inProcess: [Double] = []
-        for threads in Set([1, c.threads]).sorted() {
+        for threads in Set([1, c.threads ?? cores]).sorted() {
             var best = Double.infinity
             for _ in 0..<max(1, c.repetitions) {
                 let fresh = WordNetAnnotator(lemmatizer: annotator.lemmatizer, threads: threads)

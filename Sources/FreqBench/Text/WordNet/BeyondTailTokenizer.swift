@@ -85,6 +85,7 @@ public enum BeyondTailTokenizer {
     static func clean(_ text: String, into output: inout [UInt8]) {
         output.removeAll(keepingCapacity: true)
         var text = text
+        let map = asciiMap   // once, not a lazy-global check per byte
         text.withUTF8 { utf8 in
             output.reserveCapacity(utf8.count + 1)
             let count = utf8.count
@@ -92,7 +93,7 @@ public enum BeyondTailTokenizer {
             while position < count {
                 let byte = utf8[position]
                 if byte < 0x80 {
-                    output.append(asciiMap[Int(byte)])
+                    output.append(map[Int(byte)])
                     position += 1
                     continue
                 }

@@ -8,13 +8,19 @@ struct ByteStringTable: Sendable {
     private var bytes: [UInt8] = []
     private var starts: [Int32] = [0]
     private var hashes: [UInt64] = []
-    /// String number + 1 per slot (0: empty); the count is a power of two, at most half used.
-    private var slots: [Int32]
+    /// Per slot, 0 when empty, else the string's number + 1 in the low 32 bits and the high 32
+    /// bits of its hash above them (most mismatches are seen without reading `hashes`); the
+    /// count is a power of two, at most half used.
+    private var slots: [UInt64]
 
-    init(capacity: Int = 1024) {
+    /// Room for `capacity` strings of `bytes` bytes in all before growing.
+    init(capacity: Int = 1024, bytes byteCapacity: Int = 0) {
         var size = 16
         while size < 2 * capacity { size *= 2 }
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
+        bytes.reserveCapacity(byteCapacity)
+        starts.reserveCapacity(capacity + 1)
+        hashes.reserveCapacity(capacity)
     }
 
     var count: Int { hashes.count }
@@ -22,12 +28,17 @@ struct ByteStringTable: Sendable {
     /// The number of `key`, or nil when it is not in the table.
     func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
         let hash = Self.hash(key)
-        var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
-        while true {
-            let number = Int(slots[slot]) - 1
-            if number < 0 { return nil }
-            if hashes[number] == hash && equal(number, key) { return Int32(number) }
-            slot = (slot + 1) & (slots.count - 1)
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        return slots.withUnsafeBufferPointer { slots -> Int32? in
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let value = slots[slot]
+                if value == 0 { return nil }
+                let number = Int(truncatingIfNeeded: value & 0xFFFF_FFFF) - 1
+                if value & 0xFFFF_FFFF_0000_0000 == tag && equal(number, key) { return Int32(number) }
+                slot = (slot + 1) & mask
+            }
         }
     }
 
@@ -37,8 +48,9 @@ struct ByteStringTable: Sendable {
         let hash = Self.hash(key)
         var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while true {
-            let number = Int(slots[slot]) - 1
-            if number < 0 { break }
+            let value = slots[slot]
+            if value == 0 { break }
+            let number = Int(truncatingIfNeeded: value & 0xFFFF_FFFF) - 1
             if hashes[number] == hash && equal(number, key) { return (Int32(number), false) }
             slot = (slot + 1) & (slots.count - 1)
         }
@@ -46,7 +58,7 @@ struct ByteStringTable: Sendable {
         bytes.append(contentsOf: key)
         starts.append(Int32(bytes.count))
         hashes.append(hash)
-        slots[slot] = Int32(number + 1)
+        slots[slot] = Self.slotValue(number: number, hash: hash)
         if hashes.count * 2 > slots.count { grow() }
         return (Int32(number), true)
     }
@@ -71,21 +83,39 @@ struct ByteStringTable: Sendable {
 
     /// Doubles the slots and places every string again.
     private mutating func grow() {
-        var bigger = [Int32](repeating: 0, count: slots.count * 2)
+        var bigger = [UInt64](repeating: 0, count: slots.count * 2)
         let mask = bigger.count - 1
         for number in hashes.indices {
             var slot = Int(truncatingIfNeeded: hashes[number]) & mask
             while bigger[slot] != 0 { slot = (slot + 1) & mask }
-            bigger[slot] = Int32(number + 1)
+            bigger[slot] = Self.slotValue(number: number, hash: hashes[number])
         }
         slots = bigger
     }
 
-    /// FNV-1a over the bytes, then a final mix so that the low bits (the slot) depend on all of them.
+    @inline(__always)
+    private static func slotValue(number: Int, hash: UInt64) -> UInt64 {
+        (hash & 0xFFFF_FFFF_0000_0000) | UInt64(number + 1)
+    }
+
+    /// 8 bytes at a time (little-endian words, the last one zero-padded), multiplied and
+    /// folded, then a final mix so that the low bits (the slot) depend on all of them.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return hash }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            offset += 8
+        }
+        if offset < bytes.count {
+            var tail: UInt64 = 0
+            for index in offset..<bytes.count { tail |= UInt64(base[index]) << (8 * (index - offset)) }
+            hash = (hash ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+        }
         hash ^= hash >> 29
         hash = hash &* 0xBF58_476D_1CE4_E5B9
         return hash ^ (hash >> 32)

@@ -133,7 +133,7 @@ public final class WordNetLemmatizer: Sendable {
 
     /// First fields of the lines that do not start with a space (the license header does).
     static func parseLemmas(_ data: Data) -> ByteStringTable {
-        var lemmas = ByteStringTable(capacity: 160_000)
+        var lemmas = ByteStringTable(capacity: 160_000, bytes: data.count / 3)
         forEachLine(data) { line in
             guard let first = line.first, first != 0x20 else { return }
             var end = 0
