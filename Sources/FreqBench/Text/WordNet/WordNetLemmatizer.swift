@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// NLTK 3.8.1's `WordNetLemmatizer().lemmatize(word)` with the default noun POS, on WordNet
 /// 3.0's `index.noun` and `noun.exc` (docs/BEYOND-TAIL.md, sections 3–4).
@@ -27,13 +28,20 @@ public final class WordNetLemmatizer: Sendable {
     public let directory: URL
     /// SHA-256 (hex) of the files read: of the lines `<name> <sha256 of the file>\n`, in `fileNames` order.
     public let digest: String
-    /// Every noun lemma: the first field of each `index.noun` line not starting with a space.
+    /// The noun lemmas (first fields of the `index.noun` lines not starting with a space) that
+    /// a lookup can ask for from a word of `[a-z]+`: those of `[a-z]+` (the substitution rules
+    /// only make such forms of such a word) and those equal to a `noun.exc` value.
     let lemmas: ByteStringTable
+    /// `index.noun`, for `otherLemmas`.
+    private let indexNoun: Data
+    /// Every noun lemma, made on first use: only a word outside `[a-z]+` can need it.
+    private let otherLemmas = Mutex<Set<String>?>(nil)
     /// `noun.exc`'s first fields (a repeated one keeps its last line) and, by their number, the other fields.
     let exceptionKeys: ByteStringTable
     let exceptionValues: [[[UInt8]]]
 
-    public var lemmaCount: Int { lemmas.count }
+    /// The number of noun lemmas in `index.noun`.
+    public let lemmaCount: Int
     public var exceptionCount: Int { exceptionKeys.count }
 
     /// The WordNet dict directory: `FREQBENCH_WORDNET`, else /usr/share/wordnet.
@@ -64,9 +72,12 @@ public final class WordNetLemmatizer: Sendable {
             listing += "\(name) \(SHA256.hex(of: data))\n"
         }
         digest = SHA256.hex(of: Data(listing.utf8))
-        lemmas = Self.parseLemmas(files[0])
+        indexNoun = files[0]
         (exceptionKeys, exceptionValues) = Self.parseExceptions(files[1])
-        guard lemmas.count > 0 else {
+        var unusual = ByteStringTable(capacity: 64)
+        for value in exceptionValues.joined() where !Self.isLowercaseWord(value) { value.withUnsafeBufferPointer { _ = unusual.insert($0) } }
+        (lemmas, lemmaCount) = Self.parseLemmas(files[0], including: unusual)
+        guard lemmaCount > 0 else {
             throw FreqBenchError("no noun lemmas in the WordNet index (run ci/setup-wordnet)",
                                  file: directory.appendingPathComponent(Self.fileNames[0]).path)
         }
@@ -112,11 +123,22 @@ public final class WordNetLemmatizer: Sendable {
     /// The forms that are noun lemmas, in order, each once.
     private func keep(_ forms: [[UInt8]]) -> [[UInt8]] {
         var result: [[UInt8]] = []
-        for form in forms where !result.contains(form) && form.withUnsafeBufferPointer({ lemmas.find($0) != nil }) {
-            result.append(form)
-        }
+        for form in forms where !result.contains(form) && isLemma(form) { result.append(form) }
         return result
     }
+
+    /// Whether `form` is a noun lemma (a key of NLTK's lemma map with POS `n`).
+    private func isLemma(_ form: [UInt8]) -> Bool {
+        if form.withUnsafeBufferPointer({ lemmas.find($0) }) != nil { return true }
+        if Self.isLowercaseWord(form) || form.isEmpty { return false }   // all of those are in `lemmas`
+        let text = String(decoding: form, as: UTF8.self)
+        return otherLemmas.withLock { all in
+            if all == nil { all = Self.allLemmas(indexNoun) }
+            return all!.contains(text)
+        }
+    }
+
+    static func isLowercaseWord(_ bytes: [UInt8]) -> Bool { bytes.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } }
 
     /// Every rule whose suffix ends each form, applied to it: forms in order, rules in order.
     static func apply(_ forms: [[UInt8]]) -> [[UInt8]] {
@@ -131,16 +153,34 @@ public final class WordNetLemmatizer: Sendable {
 
     static let substitutionBytes: [(suffix: [UInt8], replacement: [UInt8])] = substitutions.map { (Array($0.suffix.utf8), Array($0.replacement.utf8)) }
 
-    /// First fields of the lines that do not start with a space (the license header does).
-    static func parseLemmas(_ data: Data) -> ByteStringTable {
-        var lemmas = ByteStringTable(capacity: 160_000, bytes: data.count / 3)
+    /// First fields of the lines that do not start with a space (the license header does):
+    /// those of `[a-z]+` or in `including` go into the table; all are counted.
+    static func parseLemmas(_ data: Data, including: ByteStringTable) -> (table: ByteStringTable, count: Int) {
+        // About half of WordNet 3.0's 117,798 noun lemmas are [a-z]+; a table sized for them.
+        var lemmas = ByteStringTable(capacity: 65_536, bytes: data.count / 6)
+        var count = 0
+        forEachLemma(data) { lemma in
+            count += 1
+            if lemma.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) || including.find(lemma) != nil { lemmas.insert(lemma) }
+        }
+        return (lemmas, count)
+    }
+
+    /// Every noun lemma of `data` (`index.noun`) as a `String`.
+    static func allLemmas(_ data: Data) -> Set<String> {
+        var all = Set<String>()
+        forEachLemma(data) { all.insert(String(decoding: $0, as: UTF8.self)) }
+        return all
+    }
+
+    /// The first field of each line not starting with a space.
+    private static func forEachLemma(_ data: Data, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         forEachLine(data) { line in
             guard let first = line.first, first != 0x20 else { return }
             var end = 0
             while end < line.count && !isSpace(line[end]) { end += 1 }
-            if end > 0 { lemmas.insert(UnsafeBufferPointer(rebasing: line[0..<end])) }
+            if end > 0 { body(UnsafeBufferPointer(rebasing: line[0..<end])) }
         }
-        return lemmas
     }
 
     /// Whitespace-separated fields per line; the first is the key, the rest its value; later lines win.
