@@ -8,8 +8,9 @@ import Synchronization
 /// alone, filtered by the lemma list, even when that leaves nothing; otherwise the
 /// substitution rules are applied once (the word itself is checked too), then again and again
 /// to the forms they made until some form is a noun lemma. `lemmatize` takes the first of the
-/// shortest results, or the word itself when there is none. Immutable after loading, so one
-/// instance serves any number of threads.
+/// shortest results, or the word itself when there is none. Immutable after loading (but for
+/// the full lemma list, made behind a lock the first time a word outside `[a-z]+` needs it), so
+/// one instance serves any number of threads.
 public final class WordNetLemmatizer: Sendable {
     /// The environment variable naming the WordNet dict directory.
     public static let environmentVariable = "FREQBENCH_WORDNET"
