@@ -55,7 +55,9 @@ let package = Package(
             dependencies: [
                 "CCBLAS", "CHDF5", "CGit2", "CArchive", "CRoaring", "CMalloc", "CTorchBridge", "CCrypto", "CXXHash", "CParquetBridge", "CChecksum",
                 .product(name: "Collections", package: "swift-collections"),
-            ]
+            ],
+            // Data the code reads at run time (Bundle.module): the beyond-tail estimator's dataset rules.
+            resources: [.copy("Resources/beyond-tail-rules.json")]
         ),
         .executableTarget(
             name: "freqbench",

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure speed as ratios to a baseline in the same run.",
         subcommands: [BenchEvalCommand.self, BenchTextCommand.self, BenchImageCommand.self, BenchScaleCommand.self, BenchCorpusCommand.self,
-                      BenchMetaCLIPCommand.self])
+                      BenchMetaCLIPCommand.self, BenchBeyondTailCommand.self])
 }
 
 /// `freqbench bench eval`: zero-shot scoring vs bare sgemm on the same shapes.

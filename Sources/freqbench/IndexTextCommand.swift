@@ -28,7 +28,7 @@ struct IndexTextCommand: ParsableCommand {
     @Option(help: "Annotator: \(AnnotatorRegistry.names.joined(separator: "|")).") var annotator: String = AnnotatorRegistry.defaultName
     @Option(help: "Index precomputed term sets (annotate output, NOUNS.jsonl) instead of annotating.") var annotations: String?
     @Option(help: "Output index directory.") var out: String
-    @Option(help: "Annotator workers (default: one per core).") var jobs: Int?
+    @Option(help: "Annotator workers (default: one per core; wordnet: 1).") var jobs: Int?
     @Option(help: "Captions per annotation batch.") var batchSize = 4000
     @Flag(help: "Print a JSON summary (records, terms, postings, bytes read) on stdout.") var json = false
 

@@ -8,6 +8,8 @@ public enum AnnotatorRegistry {
         "spacy": { options in try SpacyAnnotator(workers: options.workers, batchSize: options.batchSize ?? 1000) },
         "builtin": { options in try BuiltinAnnotator(threads: options.workers) },
         "builtin-exact": { options in try BuiltinAnnotator(threads: options.workers, exact: true) },
+        // clip-beyond-tail's tokens and WordNet noun lemmas (every token), for search text --method beyond-tail.
+        "wordnet": { options in try WordNetAnnotator(threads: options.workers) },
     ]
 
     /// The annotator used when none is named: `builtin` (spaCy's noun lemmas without Python;
