@@ -63,7 +63,9 @@ public enum Verification {
         // The peers' data sits beside the upstream folder unless FREQBENCH_PEERS says otherwise.
         let peers = ProcessInfo.processInfo.environment["FREQBENCH_PEERS"].map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? options.upstream.deletingLastPathComponent().appendingPathComponent("peers")
-        let peerOutcome = PeersSuite.run(upstream: options.upstream, peers: peers)
+        // Without the paper's counts there is nothing to compare (the paper suite says why).
+        let hasCounts = FileManager.default.fileExists(atPath: options.upstream.appendingPathComponent("search_counts").path)
+        let peerOutcome = hasCounts ? PeersSuite.run(upstream: options.upstream, peers: peers) : PaperSuite.Outcome(checks: [], plots: [])
         return Report(checks: checks + outcome.checks + peerOutcome.checks, plots: outcome.plots + peerOutcome.plots)
     }
 
