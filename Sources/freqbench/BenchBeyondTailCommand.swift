@@ -63,13 +63,9 @@ struct BenchBeyondTailCommand: ParsableCommand {
         }
         let figures = try BeyondTailBenchmark(configuration: configuration).run { FileHandle.standardError.write(Data(("bench beyond-tail: " + $0 + "\n").utf8)) }
         if json {
-            print(JSONWriter(indent: 2).string(.object([
-                "figures": .array(figures.map { .object(["name": .string($0.name), "value": .double($0.value), "unit": .string($0.unit),
-                                                         "detail": .string($0.detail)]) }),
-                "provenance": Provenance.current().json,
-            ])))
-            return
+            print(JSONWriter(indent: 2).string(BenchmarkFigure.document(figures)))
+        } else {
+            for figure in figures { print(figure.line(significantDigits: 4)) }
         }
-        for figure in figures { print("\(figure.name): \(String(format: "%.4g", figure.value)) \(figure.unit)  (\(figure.detail))") }
     }
 }

@@ -34,13 +34,9 @@ struct BenchCorpusCommand: ParsableCommand {
         configuration.annotator = annotator
         let figures = try CorpusBenchmark(configuration: configuration).run { FileHandle.standardError.write(Data(("bench corpus: " + $0 + "\n").utf8)) }
         if json {
-            print(JSONWriter(indent: 2).string(.object([
-                "figures": .array(figures.map { .object(["name": .string($0.name), "value": .double($0.value), "unit": .string($0.unit),
-                                                         "detail": .string($0.detail)]) }),
-                "provenance": Provenance.current().json,
-            ])))
-            return
+            print(JSONWriter(indent: 2).string(BenchmarkFigure.document(figures)))
+        } else {
+            for figure in figures { print(figure.line(significantDigits: 3)) }
         }
-        for figure in figures { print("\(figure.name): \(String(format: "%.3g", figure.value)) \(figure.unit)  (\(figure.detail))") }
     }
 }

@@ -39,15 +39,8 @@ struct BenchTextCommand: ParsableCommand {
         let names = TextBenchmark.annotatorOrder(requested: annotator, registered: AnnotatorRegistry.names.filter { $0 != "wordnet" })
         let annotators = names.map { name in (name: name, make: { try AnnotatorRegistry.make(name) as any Annotator }) }
         let figures = try TextBenchmark(configuration: configuration).run(annotators: annotators) { figure in
-            if !json { print("\(figure.name): \(String(format: "%.4g", figure.value)) \(figure.unit)  (\(figure.detail))") }
+            if !json { print(figure.line()) }
         }
-        if json {
-            print(JSONWriter(indent: 2).string(.object([
-                "size": .int(size),
-                "figures": .array(figures.map { .object(["name": .string($0.name), "value": .double($0.value),
-                                                         "unit": .string($0.unit), "detail": .string($0.detail)]) }),
-                "provenance": Provenance.current().json,
-            ])))
-        }
+        if json { print(JSONWriter(indent: 2).string(BenchmarkFigure.document(figures, fields: [("size", .int(size))]))) }
     }
 }

@@ -48,7 +48,7 @@ public struct BeyondTailBenchmark {
         }
     }
 
-    public typealias Figure = SubstringMatchBenchmark.Figure
+    public typealias Figure = BenchmarkFigure
 
     public let configuration: Configuration
     public init(configuration: Configuration) { self.configuration = configuration }

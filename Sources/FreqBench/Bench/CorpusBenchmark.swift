@@ -29,12 +29,7 @@ public struct CorpusBenchmark {
         }
     }
 
-    public struct Figure: Sendable {
-        public var name: String
-        public var value: Double
-        public var unit: String
-        public var detail: String
-    }
+    public typealias Figure = BenchmarkFigure
 
     public let configuration: Configuration
     public init(configuration: Configuration) { self.configuration = configuration }

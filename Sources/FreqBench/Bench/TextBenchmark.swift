@@ -45,12 +45,7 @@ public struct TextBenchmark {
     }
 
     /// One measured figure.
-    public struct Figure: Sendable {
-        public var name: String
-        public var value: Double
-        public var unit: String
-        public var detail: String
-    }
+    public typealias Figure = BenchmarkFigure
 
     public let configuration: Configuration
 
