@@ -69,7 +69,8 @@ public enum PeersSuite {
                     var made: [Check] = []
                     for pair in comparison.agreements where pair.second == peer.name {
                         let key = "\(dataset)/\(pretraining)/\(pair.first.dropFirst("paper-".count))"
-                        let shared = Double(pair.sharedConcepts) / Double(max(1, min(peer.counts.count, paper[0].counts.count)))
+                        let paperCount = paper.first { $0.name == pair.first }?.counts.count ?? 0
+                        let shared = Double(pair.sharedConcepts) / Double(max(1, min(peer.counts.count, paperCount)))
                         let worst = pair.disagreements.first.map { " most apart: \($0.concept) \($0.first) vs \($0.second)" } ?? ""
                         let got = String(format: "ρ = %.3f over %d concepts, Pearson r(log10 1+n) = %.3f;", pair.spearman.rho,
                                          pair.sharedConcepts, pair.pearsonOfLogs.r) + worst
